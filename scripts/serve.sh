@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# First README command: installs what is missing, builds the `juanzong` binary and starts the
+# server on the embedded SQLite database in ./data. Extra arguments go to `juanzong serve`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+echo "正在编译 juanzong（首次编译需要几分钟）……"
+cargo build --quiet -p juanzong-server --bin juanzong
+exec ./target/debug/juanzong serve "$@"

@@ -1,0 +1,252 @@
+//! OCR (文字识别) with Tesseract `chi_sim+eng` on the upright working image.
+//!
+//! Invariants: an `OcrEngine` owns its Tesseract instances and is `Send` but not `Sync`, because
+//! Tesseract's `TessBaseAPI` keeps per-page state and must never be used by two threads at once.
+//! A worker pool therefore creates one engine per worker thread and moves it there. The page given to
+//! Tesseract is a preprocessed copy (`preprocess`); the working image itself is not changed.
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+
+use image::imageops::FilterType;
+use image::{DynamicImage, GrayImage};
+use imageproc::contrast::{adaptive_threshold, otsu_level, threshold, ThresholdType};
+use imageproc::region_labelling::{connected_components, Connectivity};
+use serde::{Deserialize, Serialize};
+use tesseract::{PageSegMode, Tesseract};
+
+use crate::error::PhotoError;
+use crate::osd::{OsdApi, OsdResult};
+use crate::text::tidy_ocr_text;
+
+/// Tesseract languages: simplified Chinese with English for numbers, codes and Latin names.
+pub const OCR_LANGUAGES: &str = "chi_sim+eng";
+
+/// Binarisation method applied to the grayscale page before recognition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Binarization {
+    /// Tesseract binarises the grayscale page itself (its own Otsu thresholding).
+    Tesseract,
+    /// One global Otsu threshold for the whole page.
+    Otsu,
+    /// Mean of the `(2 * block_radius + 1)` square block minus `delta`: copes with shadows.
+    Adaptive { block_radius: u32, delta: i32 },
+}
+
+/// Preprocessing and segmentation settings for one recognition.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OcrOptions {
+    /// Pages whose long side is shorter than this, in pixels, are scaled up to it.
+    pub min_long_side: u32,
+    /// Pages whose long side is longer than this, in pixels, are scaled down to it.
+    pub max_long_side: u32,
+    /// Largest upscaling factor, so tiny images are not blown up into noise.
+    pub max_upscale: f64,
+    /// Median height of ink blobs (strokes, radicals, letters), in pixels, above which a page is
+    /// not scaled up: large print read worse when it was enlarged along with the page.
+    pub max_blob_height: Option<f64>,
+    pub binarization: Binarization,
+    pub page_segmentation: PageSegMode,
+}
+
+impl Default for OcrOptions {
+    fn default() -> Self {
+        OcrOptions {
+            min_long_side: 2400,
+            max_long_side: 3600,
+            max_upscale: 4.0,
+            max_blob_height: None,
+            binarization: Binarization::Tesseract,
+            page_segmentation: PageSegMode::PsmAuto,
+        }
+    }
+}
+
+/// Recognised text of one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OcrText {
+    /// Text without the spaces Tesseract puts between Chinese characters.
+    pub text: String,
+    /// Tesseract's mean word confidence, 0 to 100 (0 when nothing was recognised).
+    pub mean_confidence: i32,
+}
+
+/// One worker's Tesseract instances: `chi_sim+eng` for text and `osd` for page orientation.
+///
+/// `Send` so that it can be moved into a worker thread; deliberately not `Sync`, so it cannot be
+/// shared between threads:
+///
+/// ```compile_fail
+/// fn shared_between_threads<T: Sync>() {}
+/// shared_between_threads::<juanzong_photo::OcrEngine>();
+/// ```
+pub struct OcrEngine {
+    /// `None` only after a failed call consumed the instance; the next call creates a new one.
+    tesseract: Option<Tesseract>,
+    osd: OsdApi,
+    options: OcrOptions,
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+impl OcrEngine {
+    /// Loads the `chi_sim`, `eng` and `osd` models from Tesseract's default data path
+    /// (Debian packages tesseract-ocr-chi-sim, tesseract-ocr-eng, tesseract-ocr-osd).
+    pub fn new() -> Result<OcrEngine, PhotoError> {
+        OcrEngine::with_options(OcrOptions::default())
+    }
+
+    /// Like `new`, with other preprocessing settings.
+    pub fn with_options(options: OcrOptions) -> Result<OcrEngine, PhotoError> {
+        let tesseract = new_tesseract()?;
+        let osd = OsdApi::new().map_err(|reason| PhotoError::Ocr { reason })?;
+        Ok(OcrEngine { tesseract: Some(tesseract), osd, options, _not_sync: PhantomData })
+    }
+
+    pub fn options(&self) -> &OcrOptions {
+        &self.options
+    }
+
+    /// Recognises the text of an upright page.
+    pub fn recognize(&mut self, page: &DynamicImage) -> Result<OcrText, PhotoError> {
+        let prepared = preprocess(page, &self.options);
+        let tesseract = match self.tesseract.take() {
+            Some(tesseract) => tesseract,
+            None => new_tesseract()?,
+        };
+
+        let (tesseract, raw_text, mean_confidence) =
+            run_tesseract(tesseract, &prepared, self.options.page_segmentation)?;
+        self.tesseract = Some(tesseract);
+
+        let text = tidy_ocr_text(&raw_text);
+        let mean_confidence = if text.is_empty() { 0 } else { mean_confidence };
+        Ok(OcrText { text, mean_confidence })
+    }
+
+    /// Detects whether the page is stored turned by a quarter or half turn. Runs on the same
+    /// preprocessed page as `recognize`, scaled to at most `max_long_side`.
+    pub fn detect_orientation(&mut self, page: &DynamicImage) -> Option<OsdResult> {
+        let prepared = preprocess(page, &self.options);
+        self.osd.detect(&prepared)
+    }
+}
+
+fn new_tesseract() -> Result<Tesseract, PhotoError> {
+    let tesseract = Tesseract::new(None, Some(OCR_LANGUAGES)).map_err(|error| PhotoError::Ocr {
+        reason: format!("cannot load Tesseract languages {OCR_LANGUAGES}: {error}"),
+    })?;
+    // The page is scaled before recognition, so the resolution Tesseract assumes is a constant;
+    // 300 dpi also silences its "invalid resolution" warning.
+    tesseract.set_variable("user_defined_dpi", "300").map_err(|error| PhotoError::Ocr {
+        reason: format!("cannot set user_defined_dpi: {error}"),
+    })
+}
+
+fn run_tesseract(
+    tesseract: Tesseract,
+    page: &GrayImage,
+    mode: PageSegMode,
+) -> Result<(Tesseract, String, i32), PhotoError> {
+    let failed = |step: &str, error: &dyn std::fmt::Display| PhotoError::Ocr {
+        reason: format!("{step} failed: {error}"),
+    };
+    let width = i32::try_from(page.width()).map_err(|error| failed("page width", &error))?;
+    let height = i32::try_from(page.height()).map_err(|error| failed("page height", &error))?;
+
+    let mut tesseract = tesseract;
+    tesseract.set_page_seg_mode(mode);
+    let tesseract = tesseract
+        .set_frame(page.as_raw(), width, height, 1, width)
+        .map_err(|error| failed("set image", &error))?;
+    let mut tesseract = tesseract.recognize().map_err(|error| failed("recognize", &error))?;
+
+    let text = tesseract.get_text().map_err(|error| failed("get text", &error))?;
+    let confidence = tesseract.mean_text_conf();
+    Ok((tesseract, text, confidence))
+}
+
+/// Grayscale, scaled and binarised copy of `page` as Tesseract receives it.
+pub fn preprocess(page: &DynamicImage, options: &OcrOptions) -> GrayImage {
+    let gray = scale_for_ocr(&page.to_luma8(), options);
+
+    match options.binarization {
+        Binarization::Tesseract => gray,
+        Binarization::Otsu => threshold(&gray, otsu_level(&gray), ThresholdType::Binary),
+        Binarization::Adaptive { block_radius, delta } => {
+            adaptive_threshold(&gray, block_radius.max(1), delta)
+        }
+    }
+}
+
+fn scale_for_ocr(gray: &GrayImage, options: &OcrOptions) -> GrayImage {
+    let long_side = gray.width().max(gray.height());
+    if long_side == 0 {
+        return gray.clone();
+    }
+
+    let long = f64::from(long_side);
+    let by_long_side = if long_side < options.min_long_side {
+        (f64::from(options.min_long_side) / long).min(options.max_upscale)
+    } else {
+        1.0
+    };
+    let by_blob_height = options
+        .max_blob_height
+        .and_then(|max| median_blob_height(gray).map(|height| (max / height).max(1.0)));
+    let factor = by_long_side.min(by_blob_height.unwrap_or(f64::MAX));
+    let factor = factor.min(f64::from(options.max_long_side) / long);
+    if std::env::var_os("TMP_OCR_DEBUG").is_some() { eprintln!("blob {:?} long {} factor {:.2}", median_blob_height(gray), long_side, factor); }
+    if (factor - 1.0).abs() < 0.01 {
+        return gray.clone();
+    }
+
+    let width = ((f64::from(gray.width()) * factor).round() as u32).max(1);
+    let height = ((f64::from(gray.height()) * factor).round() as u32).max(1);
+    image::imageops::resize(gray, width, height, FilterType::CatmullRom)
+}
+
+/// Median height, in pixels of `gray`, of the ink blobs that can be parts of characters: connected
+/// components of the Otsu-binarised analysis image that are neither specks nor ruling lines.
+/// Returns `None` when there are fewer than `MIN_BLOBS` of them.
+fn median_blob_height(gray: &GrayImage) -> Option<f64> {
+    const MIN_BLOBS: usize = 5;
+
+    let (analysis, factor) = crate::analysis::analysis_image(&DynamicImage::ImageLuma8(gray.clone()));
+    let level = otsu_level(&analysis);
+    let ink = GrayImage::from_fn(analysis.width(), analysis.height(), |x, y| {
+        image::Luma([if analysis.get_pixel(x, y).0[0] <= level { 255 } else { 0 }])
+    });
+    let labels = connected_components(&ink, Connectivity::Eight, image::Luma([0u8]));
+
+    // Bounding boxes per label: min x, min y, max x, max y.
+    let mut boxes: Vec<[u32; 4]> = Vec::new();
+    for (x, y, label) in labels.enumerate_pixels() {
+        let label = label.0[0] as usize;
+        if label == 0 {
+            continue;
+        }
+        if boxes.len() < label {
+            boxes.resize(label, [u32::MAX, u32::MAX, 0, 0]);
+        }
+        let bounds = &mut boxes[label - 1];
+        bounds[0] = bounds[0].min(x);
+        bounds[1] = bounds[1].min(y);
+        bounds[2] = bounds[2].max(x);
+        bounds[3] = bounds[3].max(y);
+    }
+
+    let max_height = analysis.height() / 5;
+    let mut heights: Vec<u32> = boxes
+        .iter()
+        .filter(|bounds| bounds[0] != u32::MAX)
+        .map(|bounds| (bounds[2] - bounds[0] + 1, bounds[3] - bounds[1] + 1))
+        .filter(|&(width, height)| height >= 3 && height <= max_height && width <= 4 * height)
+        .map(|(_, height)| height)
+        .collect();
+    if heights.len() < MIN_BLOBS {
+        return None;
+    }
+
+    heights.sort_unstable();
+    Some(f64::from(heights[heights.len() / 2]) * factor)
+}

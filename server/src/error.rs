@@ -1,0 +1,212 @@
+//! The one error type of the HTTP API.
+//!
+//! Every error response has the body `{"code": "...", "message": "..."}`: `code` is a stable
+//! English identifier for programs and `message` is Chinese for people. Each variant fixes its
+//! HTTP status. The cause of an internal error is logged once, with its whole chain, and never
+//! sent to the client; client faults are logged at `debug` or `warn`, never at `error`.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+pub use juanzong_mobile_api::ErrorBody;
+
+/// An API error: what the client sees, and for internal errors the cause kept for the log.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request is malformed or a value is invalid.
+    BadRequest { code: &'static str, message: String },
+    /// 401: no valid credentials.
+    Unauthorized { code: &'static str, message: String },
+    /// 403: authenticated, but not allowed.
+    Forbidden { code: &'static str, message: String },
+    /// 404: the thing named in the request does not exist.
+    NotFound { code: &'static str, message: String },
+    /// 409: the request conflicts with the stored state.
+    Conflict { code: &'static str, message: String },
+    /// 413: the body is larger than allowed.
+    PayloadTooLarge { code: &'static str, message: String },
+    /// 415: the body's type is not accepted.
+    UnsupportedMediaType { code: &'static str, message: String },
+    /// 422: well-formed but breaks a rule.
+    Unprocessable { code: &'static str, message: String },
+    /// 503: a dependency such as the database is not available.
+    Unavailable { code: &'static str, message: String },
+    /// 500: a fault of the server. The cause is logged, never sent.
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Unauthorized {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Forbidden {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Unprocessable {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Wraps a server fault, keeping its cause for the log.
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(error.into())
+    }
+
+    /// Returns the stable code and the Chinese message sent to the client.
+    pub fn body(&self) -> ErrorBody {
+        let (code, message) = match self {
+            ApiError::BadRequest { code, message }
+            | ApiError::Unauthorized { code, message }
+            | ApiError::Forbidden { code, message }
+            | ApiError::NotFound { code, message }
+            | ApiError::Conflict { code, message }
+            | ApiError::PayloadTooLarge { code, message }
+            | ApiError::UnsupportedMediaType { code, message }
+            | ApiError::Unprocessable { code, message }
+            | ApiError::Unavailable { code, message } => (*code, message.as_str()),
+            ApiError::Internal(_) => ("INTERNAL_ERROR", "服务器内部错误，请稍后重试。如果问题持续，请联系系统管理员并提供请求编号。"),
+        };
+        ErrorBody {
+            code: code.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Internal(error) => write!(f, "internal error: {error:#}"),
+            other => {
+                let body = other.body();
+                write!(f, "{}: {}", body.code, body.message)
+            }
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = self.body();
+        match self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "request failed with an internal error");
+            }
+            ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => {
+                tracing::warn!(code = %body.code, "request rejected");
+            }
+            _ => tracing::debug!(code = %body.code, "request rejected"),
+        }
+        HttpResponse::build(self.status_code()).json(body)
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        ApiError::Internal(anyhow::Error::new(error).context("database operation failed"))
+    }
+}
+
+/// Result type of handlers and services.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Turns actix's JSON extractor errors into Chinese 4xx responses.
+pub fn json_error_handler(
+    error: actix_web::error::JsonPayloadError,
+    _request: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+
+    let api_error = match &error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            ApiError::PayloadTooLarge {
+                code: "PAYLOAD_TOO_LARGE",
+                message: "请求体太大。".to_string(),
+            }
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType {
+            code: "UNSUPPORTED_CONTENT_TYPE",
+            message: "请求体应为 JSON，请设置 Content-Type: application/json。".to_string(),
+        },
+        JsonPayloadError::Deserialize(inner) => ApiError::bad_request(
+            "INVALID_JSON",
+            format!("请求体不是有效的 JSON 或缺少必填字段：{inner}"),
+        ),
+        _ => ApiError::bad_request("INVALID_JSON", "无法读取请求体，请检查 JSON 格式。"),
+    };
+    actix_web::error::InternalError::from_response(error, api_error.error_response()).into()
+}
+
+/// Turns path parameter errors into Chinese 400 responses.
+pub fn path_error_handler(
+    error: actix_web::error::PathError,
+    _request: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let api_error = ApiError::bad_request("INVALID_PATH", format!("路径参数无效：{error}"));
+    actix_web::error::InternalError::from_response(error, api_error.error_response()).into()
+}
+
+/// Turns query string errors into Chinese 400 responses.
+pub fn query_error_handler(
+    error: actix_web::error::QueryPayloadError,
+    _request: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let api_error = ApiError::bad_request("INVALID_QUERY", format!("查询参数无效：{error}"));
+    actix_web::error::InternalError::from_response(error, api_error.error_response()).into()
+}
+
+/// The JSON 404 for routes that do not exist.
+pub async fn route_not_found() -> ApiResult<HttpResponse> {
+    Err(ApiError::not_found(
+        "ROUTE_NOT_FOUND",
+        "请求的接口不存在，请检查地址和请求方法。",
+    ))
+}
