@@ -1,7 +1,7 @@
 //! The device client of `juanzong-mobile-api` (the library behind `juanzong-device`) against the
-//! real server on SQLite and PostgreSQL: offline edits of two devices converging, a wiped phone
-//! getting its lists back, refusal of another team's device, a server undo reported in the reply
-//! and the feed, lost responses, and token refresh.
+//! real server on SQLite and PostgreSQL. Covered: offline edits of two devices converging, a wiped
+//! phone getting its lists back, refusal of another team's device, a server undo reported in the
+//! reply and the feed, lost responses, and token refresh.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -255,8 +255,8 @@ on_both_databases!(lost_responses_are_retried_and_converge, |app| {
         zhang.client.add_item(list_id, record(&format!("执行笔录-{n}"), 2))?;
     }
 
-    // The response to the sync request carrying the changes is cut after the server applied it;
-    // the client retries the same request and the sync completes.
+    // The response to the sync request carrying the changes is cut after the server applied it.
+    // The client retries the same request and the sync completes.
     proxy.cut_sync_responses(&[2]);
     let report = zhang.client.sync().await?;
     assert_eq!(report.rounds.synced, vec![list_id]);
@@ -275,7 +275,7 @@ on_both_databases!(lost_responses_are_retried_and_converge, |app| {
     assert!(report.rounds.rounds <= 3, "{}", report.rounds.rounds);
     assert!(proxy.sync_requests() - start <= 10);
 
-    // Another device sees every item exactly once.
+    // Another device receives every item exactly once.
     let li = phone(&app, "li").await?;
     li.client.sync().await?;
     let on_li = li.client.list(list_id)?;
@@ -326,7 +326,7 @@ fn expired_copy(app: &TestApp, token: &str) -> String {
 }
 
 /// A forwarding proxy on loopback that can cut the connection of chosen `POST /api/v1/sync`
-/// requests after the server answered them, so the server applied the request but the client
+/// requests after the server responded, so the server applied the request but the client
 /// never reads the response.
 struct CuttingProxy {
     address: String,

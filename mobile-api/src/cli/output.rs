@@ -94,6 +94,7 @@ pub fn list(
         }));
         return;
     }
+
     println!("清单编号：{}", list.list_id);
     println!("案号：{}", list.case_number);
     println!("团队类型：{}", list.kind.name_zh());
@@ -102,12 +103,14 @@ pub fn list(
     let place = if list.trip.place.is_empty() { "未填写" } else { &list.trip.place };
     println!("外出日期：{date}　地点：{place}");
     println!("参与人员：{}", list.trip.participants.join("、"));
+
     if let Some(at) = list.declared_return_at {
         println!("返回单位时间：{}（北京时间）", format_local(at));
     }
     if let Some(at) = list.handed_over_at {
         println!("移送时间：{}（北京时间）", format_local(at));
     }
+
     let items = list.live_items();
     println!("材料（{} 件，共 {} 页）：", items.len(), list.total_pages());
     for (index, item) in items.iter().enumerate() {
@@ -127,6 +130,7 @@ pub fn list(
             item.photos.len()
         );
     }
+
     if violations.is_empty() {
         println!("检查结果：无问题。");
     } else {

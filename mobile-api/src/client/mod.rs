@@ -182,6 +182,8 @@ impl Client {
         report.new_lists.extend(pulled.new_lists);
         report.feed_notices.extend(pulled.notices);
 
+        // NOTE: every local list takes part in the first round, even one unchanged on both sides.
+        // That costs one small message per list per sync and grows with the lists kept.
         let list_ids = self.store.list_ids()?;
         let limits = self.options.limits;
         report.rounds = rounds::run_rounds(&self.store, &list_ids, &mut connection, &limits).await?;

@@ -245,6 +245,10 @@ impl OfflineStore {
     }
 
     /// Saves a list's whole document.
+    ///
+    /// NOTE: each save rewrites the whole compressed document, which is cheap for one list of a
+    /// few hundred changes but grows with the history; snapshot plus incremental chunks would
+    /// write only the new changes.
     pub fn save_document(
         &self,
         list_id: Uuid,

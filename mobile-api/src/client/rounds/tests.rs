@@ -279,3 +279,37 @@ async fn large_rounds_are_sent_in_batches() {
     assert_eq!(outcome.requests as usize, server.requests);
     assert_eq!(server.documents.len(), 5);
 }
+
+#[tokio::test]
+async fn crash_before_state_save_converges() {
+    let folders = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let phone_a = client(folders.0.path(), "zhang");
+    let phone_b = client(folders.1.path(), "li");
+    let mut server = FakeServer::default();
+    let list_id = phone_a.create_list(list_input()).unwrap();
+    sync_all(&phone_a, &mut server, "phone-a").await;
+    learn_of(&phone_b, list_id);
+    sync_all(&phone_b, &mut server, "phone-b").await;
+    let state_path = folders
+        .1
+        .path()
+        .join("lists")
+        .join(list_id.to_string())
+        .join("peer-state.bin");
+    let old_state = std::fs::read(&state_path).unwrap();
+
+    // A adds an item; B syncs it in, then "crashes": its document was saved but the peer state
+    // on disk is the one from before, as after a kill between the two writes.
+    let item_id = phone_a.add_item(list_id, item("执行笔录-张某", 3)).unwrap();
+    sync_all(&phone_a, &mut server, "phone-a").await;
+    sync_all(&phone_b, &mut server, "phone-b").await;
+    std::fs::write(&state_path, &old_state).unwrap();
+
+    let outcome = sync_all(&phone_b, &mut server, "phone-b").await;
+    assert_eq!(outcome.synced, vec![list_id]);
+    assert!(outcome.rounds <= 3, "{}", outcome.rounds);
+    let on_b = phone_b.list(list_id).unwrap();
+    assert_eq!(on_b, server.snapshot(list_id));
+    assert_eq!(on_b.items.len(), 1);
+    assert_eq!(on_b.items[&item_id].page_count, 3);
+}
