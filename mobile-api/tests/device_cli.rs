@@ -1,4 +1,4 @@
-//! The `juanzong-device` binary as a script sees it: exit codes, output on standard output and
+//! The `juanzong-device` binary as a script uses it: exit codes, output on standard output and
 //! Chinese messages with stable codes on standard error. Only commands that need no server run.
 
 use std::process::{Command, Output};

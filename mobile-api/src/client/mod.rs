@@ -3,8 +3,8 @@
 //!
 //! Invariants:
 //! - every edit loads the list's document, makes one Automerge commit through
-//!   [`MaterialListDocument`], runs the shared validation and saves the document only when the
-//!   edit adds no rule violation; so a refused edit leaves the stored list as it was;
+//!   [`MaterialListDocument`] and runs the shared validation. The document is saved only when the
+//!   edit adds no rule violation, so a refused edit leaves the stored list as it was;
 //! - edits need a stored session (for the user id and team) but no network;
 //! - [`Client::sync`] pulls the feed first, so lists changed elsewhere are fetched, then syncs
 //!   every local list in bounded rounds (see [`rounds`]), pulls the feed again for the notices
@@ -29,7 +29,7 @@ use uuid::Uuid;
 use crate::auth::{LoginRequest, UserInfo};
 use crate::lists::ListDetail;
 
-pub use editing::{ItemInput, ListInput, LocalList, SyncStatus};
+pub use editing::{resolve_material_type, ItemInput, ListInput, ListOverview, LocalList, SyncStatus};
 pub use error::ClientError;
 pub use http::SyncFormat;
 pub use retry::RetryPolicy;

@@ -10,9 +10,9 @@
 //! - a list's document is saved as soon as a reply changed it, before its peer state;
 //! - a list's peer state is saved only after a reply for it arrived and was applied, so a stored
 //!   state never claims heads the stored document lacks;
-//! - a failed request leaves the stored states of that round untouched; the next call rebuilds
-//!   every state with [`PeerState::decode`] and the server receives changes it may already have,
-//!   which Automerge applies once.
+//! - a failed request leaves the stored states of that round untouched. The next call rebuilds
+//!   every state with [`PeerState::decode`], so the server may receive changes it already has,
+//!   and Automerge applies each change once.
 //!
 //! The in-memory states live for one call only, as the protocol requires: a live state reused
 //! across a reconnect makes both sides repeat themselves.

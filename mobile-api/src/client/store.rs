@@ -15,9 +15,9 @@
 //! ```
 //!
 //! Invariants:
-//! - every file is written to a temporary file in the same folder, flushed to disk, renamed over
-//!   the old file, and the folder is flushed; so a crash or kill at any point leaves either the old
-//!   or the new content, never a mix, and the store stays loadable;
+//! - every file is written to a temporary file in the same folder, flushed to disk and renamed
+//!   over the old file, and then the folder is flushed. So a crash or kill at any point leaves
+//!   either the old or the new content, never a mix, and the store stays loadable;
 //! - files and folders are created readable by the owner only (modes 0600 and 0700 on Unix),
 //!   because `session.json` holds tokens and the lists hold case data;
 //! - a file that exists but cannot be parsed gives [`ClientError::StoreCorrupt`] naming the file,
@@ -144,7 +144,7 @@ impl OfflineStore {
     }
 
     /// Takes the exclusive lock of the store folder, released when the returned file is closed.
-    /// Fails with [`ClientError::StoreBusy`] when another process holds it.
+    /// Fails with [`ClientError::StoreBusy`] when another process has it.
     pub fn lock(&self) -> Result<File, ClientError> {
         let path = self.root.join(LOCK_FILE);
         let mut options = OpenOptions::new();
@@ -246,9 +246,9 @@ impl OfflineStore {
 
     /// Saves a list's whole document.
     ///
-    /// NOTE: each save rewrites the whole compressed document, which is cheap for one list of a
-    /// few hundred changes but grows with the history; snapshot plus incremental chunks would
-    /// write only the new changes.
+    /// NOTE: each save rewrites the whole compressed document. That is cheap for a list of a few
+    /// hundred changes but grows with the history, where a snapshot plus incremental chunks
+    /// would write only the new changes.
     pub fn save_document(
         &self,
         list_id: Uuid,

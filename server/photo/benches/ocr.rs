@@ -80,7 +80,12 @@ fn compare_with_command_line(images: &Path, pairs: &[(String, String)]) {
 }
 
 fn run_command_line(path: &Path) -> String {
-    let output = Command::new("tesseract").arg(path).arg("-").args(["-l", "chi_sim+eng"]).output();
+    let output = Command::new("tesseract")
+        .arg(path)
+        .arg("-")
+        .args(["-l", "chi_sim+eng"])
+        .stderr(std::process::Stdio::null())
+        .output();
     match output {
         Ok(output) => String::from_utf8_lossy(&output.stdout).into_owned(),
         Err(error) => format!("cannot run tesseract: {error}"),

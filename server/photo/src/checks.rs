@@ -11,12 +11,15 @@ pub const SKEW_FLAG_DEGREES: f64 = 2.0;
 /// Border covering more than this share of the area is flagged.
 pub const BORDER_FLAG_FRACTION: f64 = 0.05;
 /// A luminance standard deviation below this (0..=255 scale) means nothing is on the page.
+/// Measured: 0.7 for a photo taken with the lens covered, 25 to 61 for document photos and scans.
 pub const BLANK_MAX_STD_DEV: f64 = 12.0;
 /// Length of the long side of an A4 page, in inches (297 mm).
 pub const A4_LONG_SIDE_INCHES: f64 = 11.69;
 /// Effective resolutions below this many dots per inch are flagged.
 pub const MIN_DPI: f64 = 300.0;
 /// Laplacian variances below this, on the 1000 px analysis image, are flagged as blurred.
+/// Measured on sharp photos: 600 to 2300 for printed pages, 124 for a sheet with one pen drawing.
+// NOTE: no blurred document photo was available to place this threshold; 100 is an estimate.
 pub const BLUR_MAX_LAPLACIAN_VARIANCE: f64 = 100.0;
 
 /// One measured value, the threshold it was compared with and the outcome.

@@ -49,11 +49,11 @@ pub struct OcrOptions {
     pub page_segmentation: PageSegMode,
 }
 
-/// Defaults measured on the 16 key-phrase fixtures (phone photos and scans of Chinese forms, 430
-/// to 2560 px long side) with `examples/tune.rs`: phrases found out of 16 were 7 to 8 for
-/// Tesseract's own binarisation with automatic segmentation (PSM 3) at any scale, 10 for adaptive
-/// binarisation with PSM 3, 10 to 11 for PSM 11 (sparse text), and 12 for adaptive binarisation
-/// with PSM 11 once large print was no longer enlarged.
+/// Defaults measured with `examples/tune.rs` on 16 photos and scans of Chinese forms (430 to 2560
+/// px long side), counting printed key phrases found. Tesseract's own binarisation with automatic
+/// segmentation (PSM 3) found 7 to 8 at any scale, and adaptive binarisation with PSM 3 found 10.
+/// Sparse text (PSM 11) found 10 to 11, and 12 with adaptive binarisation once large print was no
+/// longer enlarged.
 impl Default for OcrOptions {
     fn default() -> Self {
         OcrOptions {
@@ -129,7 +129,7 @@ impl OcrEngine {
     }
 
     /// Detects whether the page is stored turned by a quarter or half turn. Runs on the same
-    /// preprocessed page as `recognize`, scaled to at most `max_long_side`.
+    /// preprocessed page as `recognize`.
     pub fn detect_orientation(&mut self, page: &DynamicImage) -> Option<OsdResult> {
         let prepared = preprocess(page, &self.options);
         self.osd.detect(&prepared)

@@ -22,7 +22,7 @@ use crate::orient::QuarterTurn;
 pub struct OsdResult {
     /// Clockwise turn that makes the page upright.
     pub correction: QuarterTurn,
-    /// Tesseract's orientation confidence (unbounded; values above about 2 are reliable).
+    /// Tesseract's orientation confidence, an unbounded score (about 10 for a clear page).
     pub confidence: f32,
     /// Script name such as "Han" or "Latin".
     pub script: String,

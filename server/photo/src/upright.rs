@@ -13,8 +13,9 @@ use crate::ocr::OcrEngine;
 use crate::orient::{apply_exif_orientation, QuarterTurn};
 use crate::skew::{correct_skew, measure_skew, MIN_CORRECTED_DEGREES};
 
-/// OSD orientation confidence from which a detected quarter turn is applied. Tesseract's own
-/// documentation calls values above 2 reliable; on the test photos wrong turns stayed below 1.5.
+/// OSD orientation confidence from which a detected quarter turn is applied. On the 16 key-phrase
+/// fixtures the one rotated page scored about 10 and no upright page was turned at this level.
+// NOTE: chosen on those 16 photos only; pages with little text get no OSD result at all.
 pub const MIN_ROTATION_CONFIDENCE: f32 = 2.0;
 
 /// Record of the steps that made the working image upright.

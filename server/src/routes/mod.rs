@@ -1,5 +1,9 @@
 //! HTTP handlers. Each handler checks the caller, calls a service, and shapes the response;
 //! the work itself happens in the services.
+//!
+//! Every route is declared once in the table below, which both registers it and lists it in
+//! [`ROUTES`]; a test compares [`ROUTES`] with `openapi/openapi.json`, so the description cannot
+//! drift from what the server serves.
 
 pub mod admin;
 pub mod auth;
@@ -10,36 +14,38 @@ pub mod sync;
 
 use actix_web::web;
 
-/// Registers every route of the API.
-pub fn configure(config: &mut web::ServiceConfig) {
-    config
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .service(
-            web::scope("/api/v1")
-                .route("/auth/login", web::post().to(auth::login))
-                .route("/auth/refresh", web::post().to(auth::refresh))
-                .route("/auth/logout", web::post().to(auth::logout))
-                .route("/me", web::get().to(auth::me))
-                .route("/cases", web::get().to(cases::list))
-                .route("/cases/{case_number}", web::get().to(cases::get))
-                .route("/admin/devices", web::get().to(admin::list_devices))
-                .route(
-                    "/admin/devices/{device_id}/revoke",
-                    web::post().to(admin::revoke_device),
-                )
-                .route("/admin/users", web::get().to(admin::list_users))
-                .service(
-                    web::resource("/sync")
-                        .app_data(web::PayloadConfig::new(sync::MAX_SYNC_BODY_BYTES))
-                        .route(web::post().to(sync::sync_documents)),
-                )
-                .route("/feed", web::get().to(sync::read_feed))
-                .route("/calendar", web::get().to(calendar::status))
-                .route("/calendar/deadline", web::get().to(calendar::deadline))
-                .route("/admin/calendar", web::post().to(calendar::import))
-                .route("/center/handovers/open", web::get().to(calendar::open_handovers))
-                .route("/lists", web::get().to(sync::list_lists))
-                .route("/lists/{list_id}", web::get().to(sync::get_list)),
-        );
+/// Declares the route table: `method "path" => handler`.
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:path),* $(,)?) => {
+        /// Every route served, as (HTTP method in lower case, path template).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        /// Registers every route of [`ROUTES`].
+        pub fn configure(config: &mut web::ServiceConfig) {
+            config.app_data(web::PayloadConfig::new(sync::MAX_SYNC_BODY_BYTES));
+            $(config.route($path, web::$method().to($handler));)*
+        }
+    };
+}
+
+route_table! {
+    get "/healthz" => health::healthz,
+    get "/readyz" => health::readyz,
+    post "/api/v1/auth/login" => auth::login,
+    post "/api/v1/auth/refresh" => auth::refresh,
+    post "/api/v1/auth/logout" => auth::logout,
+    get "/api/v1/me" => auth::me,
+    get "/api/v1/cases" => cases::list,
+    get "/api/v1/cases/{case_number}" => cases::get,
+    post "/api/v1/sync" => sync::sync_documents,
+    get "/api/v1/feed" => sync::read_feed,
+    get "/api/v1/lists" => sync::list_lists,
+    get "/api/v1/lists/{list_id}" => sync::get_list,
+    get "/api/v1/calendar" => calendar::status,
+    get "/api/v1/calendar/deadline" => calendar::deadline,
+    get "/api/v1/center/handovers/open" => calendar::open_handovers,
+    get "/api/v1/admin/devices" => admin::list_devices,
+    post "/api/v1/admin/devices/{device_id}/revoke" => admin::revoke_device,
+    get "/api/v1/admin/users" => admin::list_users,
+    post "/api/v1/admin/calendar" => calendar::import,
 }
