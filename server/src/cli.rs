@@ -68,6 +68,22 @@ pub enum Commands {
     /// 工作日日历与期限计算
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// 照片处理：在本机检查一张照片（不需要服务器）
+    #[command(subcommand)]
+    Photo(PhotoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhotoCommand {
+    /// 对一张照片执行与服务器相同的处理：方向校正、倾斜、黑边、空白页、分辨率、模糊检查和中文 OCR
+    Inspect {
+        /// 照片文件（JPEG、PNG、WebP、TIFF，按内容识别格式）
+        #[arg(value_name = "文件")]
+        file: PathBuf,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -377,6 +393,7 @@ async fn open_database(settings: &Settings) -> Result<DatabaseConnection, CliErr
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Commands::Serve(args) => serve(&cli.global, args).await,
+        Commands::Photo(PhotoCommand::Inspect { file, json }) => photo_inspect(&file, json).await,
         other => {
             let settings = load_settings(&cli.global, None, false)?;
             telemetry::init("warn", false);
@@ -425,7 +442,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
 
 async fn run_admin_command(db: &DatabaseConnection, command: Commands) -> Result<(), CliError> {
     match command {
-        Commands::Serve(_) => unreachable!("serve is handled by run"),
+        Commands::Serve(_) | Commands::Photo(_) => unreachable!("handled by run"),
         Commands::Migrate => {
             println!("数据库迁移已完成，结构为最新版本。");
             Ok(())
@@ -636,5 +653,59 @@ async fn calendar_command(db: &DatabaseConnection, command: CalendarCommand) -> 
             }
         }
     }
+    Ok(())
+}
+
+/// Runs the photo pipeline on one file and prints what it found.
+async fn photo_inspect(file: &std::path::Path, json: bool) -> Result<(), CliError> {
+    use juanzong_photo::{inspect, Limits, OcrEngine};
+    use juanzong_sync::CaseNumber;
+
+    let bytes = std::fs::read(file)
+        .map_err(|error| CliError::Failed(format!("无法读取文件 {}：{error}", file.display())))?;
+    let inspection = tokio::task::spawn_blocking(move || {
+        let mut engine = OcrEngine::new()?;
+        inspect(&bytes, &Limits::default(), &mut engine)
+    })
+    .await
+    .map_err(|error| CliError::Failed(format!("照片处理线程异常：{error}")))?
+    .map_err(|error| CliError::Failed(format!("{error}（{}）", error.code())))?;
+
+    let case_numbers: Vec<String> = CaseNumber::find_all(&inspection.ocr.text)
+        .iter()
+        .map(CaseNumber::normal_form)
+        .collect();
+    if json {
+        let mut value = serde_json::to_value(&inspection)
+            .map_err(|error| CliError::Failed(format!("无法输出 JSON：{error}")))?;
+        value["case_numbers"] = serde_json::json!(case_numbers);
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(());
+    }
+
+    let upright = &inspection.upright;
+    let checks = &inspection.checks;
+    let mark = |flagged: bool| if flagged { "（不合格）" } else { "" };
+    println!("文件：{}", file.display());
+    println!("格式：{:?}，SHA-256：{}", inspection.format, inspection.sha256);
+    println!(
+        "尺寸：原图 {}×{}，校正后 {}×{}",
+        inspection.original_width, inspection.original_height, inspection.working_width, inspection.working_height
+    );
+    match upright.exif_orientation {
+        Some(value) => println!("EXIF 方向：{value}"),
+        None => println!("EXIF 方向：无"),
+    }
+    println!("检测到的旋转：顺时针 {} 度", upright.detected_rotation.degrees());
+    println!("倾斜角度：{:.2} 度{}", checks.skew_degrees.value, mark(checks.skew_degrees.flagged));
+    println!("黑边比例：{:.3}{}", checks.black_border.value, mark(checks.black_border.flagged));
+    println!("空白页指标：{:.3}{}", checks.blank.value, mark(checks.blank.flagged));
+    println!("按 A4 估算的分辨率：{:.0} dpi{}", checks.effective_dpi.value, mark(checks.effective_dpi.flagged));
+    println!("清晰度指标：{:.1}{}", checks.blur.value, mark(checks.blur.flagged));
+    let flags: Vec<&str> = checks.flags.iter().map(|flag| flag.label_zh()).collect();
+    println!("问题：{}", if flags.is_empty() { "无".to_string() } else { flags.join("、") });
+    println!("OCR 平均置信度：{}", inspection.ocr.mean_confidence);
+    println!("识别出的案号：{}", if case_numbers.is_empty() { "无".to_string() } else { case_numbers.join("、") });
+    println!("OCR 文字：\n{}", inspection.ocr.text);
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use juanzong_photo::{inspect, Inspection, Limits, OcrEngine, PhotoError};
 
@@ -20,7 +20,7 @@ pub fn fixture_images(test_name: &str) -> Option<PathBuf> {
     }
 }
 
-pub fn read_fixture(images: &PathBuf, file: &str) -> Vec<u8> {
+pub fn read_fixture(images: &Path, file: &str) -> Vec<u8> {
     let path = images.join(file);
     std::fs::read(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
 }
@@ -30,13 +30,13 @@ pub fn new_engine() -> OcrEngine {
 }
 
 /// Inspects a fixture with default limits and a fresh engine.
-pub fn inspect_fixture(images: &PathBuf, file: &str) -> Result<Inspection, PhotoError> {
+pub fn inspect_fixture(images: &Path, file: &str) -> Result<Inspection, PhotoError> {
     let bytes = read_fixture(images, file);
     inspect(&bytes, &Limits::default(), &mut new_engine())
 }
 
 /// Pairs (file, phrase) of `KEYPHRASES.tsv`.
-pub fn key_phrases(images: &PathBuf) -> Vec<(String, String)> {
+pub fn key_phrases(images: &Path) -> Vec<(String, String)> {
     let path = images.join("KEYPHRASES.tsv");
     let table = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
