@@ -12,6 +12,8 @@ packages=(
     tesseract-ocr-chi-sim # Simplified Chinese OCR model
     tesseract-ocr-eng     # English model, for digits and Latin letters
     tesseract-ocr-osd     # orientation and script detection model
+    tesseract-ocr         # the tesseract command line, compared against in the OCR benchmark
+    libheif-dev           # HEIC decoding (iPhone photos)
     fonts-noto-cjk        # CJK font for the demo's generated document images
     curl                  # used by the README walkthrough
 )

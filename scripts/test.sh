@@ -8,6 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian's libtesseract uses OpenMP; one thread per recognition is faster with one engine per
+# worker, and libgomp reads this before the program starts.
+export OMP_THREAD_LIMIT="${OMP_THREAD_LIMIT:-1}"
+
 ./scripts/install-deps.sh
 
 if [ -z "${JUANZONG_TEST_DATABASE_URL:-}" ]; then

@@ -336,7 +336,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// How a command failed; both carry a Chinese message.
+/// Failure of a command, with a Chinese message; the variant sets the exit code.
 #[derive(Debug)]
 pub enum CliError {
     /// Bad settings: exit code 2.
@@ -669,7 +669,7 @@ async fn photo_inspect(file: &std::path::Path, json: bool) -> Result<(), CliErro
     })
     .await
     .map_err(|error| CliError::Failed(format!("照片处理线程异常：{error}")))?
-    .map_err(|error| CliError::Failed(format!("{error}（{}）", error.code())))?;
+    .map_err(|error| CliError::Failed(format!("{}（{}）", error.message_zh(), error.code())))?;
 
     let case_numbers: Vec<String> = CaseNumber::find_all(&inspection.ocr.text)
         .iter()

@@ -1,7 +1,7 @@
 //! Juanzong Sync (卷宗同步) server: keeps an enforcement bureau's field work and its case-file
 //! center (卷宗管理中心) in step.
 //!
-//! Layout: `config` (layered settings), `db` (connection, migration, write transactions),
+//! Modules: `config` (layered settings), `db` (connection, migration, write transactions),
 //! `entities` (sea-orm tables), `org` (courts, teams, users, roles), `auth` (passwords, tokens,
 //! the request extractor), `cases` (enforcement cases and CSV import), `routes` (HTTP handlers
 //! only), `startup` (building and running the server), `cli` (the `juanzong` command).

@@ -224,6 +224,13 @@ impl TestApp {
         Ok(())
     }
 
+    /// Starts a second server process on the same database and data folder (so the same JWT
+    /// key), as a deployment with several `juanzong` processes on one database has.
+    pub async fn start_another(&self) -> anyhow::Result<OtherServer> {
+        let (address, handle, task, _) = start(&self.database, self.data_dir.path()).await?;
+        Ok(OtherServer { address, handle, task })
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -279,6 +286,22 @@ impl TestApp {
         let result = seed(&db).await;
         db.close().await.ok();
         result
+    }
+}
+
+/// A second server on the same database, from [`TestApp::start_another`].
+pub struct OtherServer {
+    pub address: String,
+    handle: ServerHandle,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl OtherServer {
+    /// Stops the server gracefully.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        self.handle.stop(true).await;
+        (&mut self.task).await??;
+        Ok(())
     }
 }
 

@@ -85,6 +85,12 @@ impl TestPhone {
 
     /// Sends one round and applies the reply. Returns the reply and the HTTP status.
     pub async fn round(&mut self, app: &TestApp) -> anyhow::Result<(u16, Option<DocumentReply>)> {
+        let address = app.address.clone();
+        self.round_at(app, &address).await
+    }
+
+    /// Like [`TestPhone::round`], against the server at `address`.
+    pub async fn round_at(&mut self, app: &TestApp, address: &str) -> anyhow::Result<(u16, Option<DocumentReply>)> {
         let message = engine::client_generate(&mut self.document, &mut self.state);
         let request = SyncRequest {
             documents: vec![DocumentMessage {
@@ -94,7 +100,7 @@ impl TestPhone {
         };
         let response = app
             .client
-            .post(app.url("/api/v1/sync"))
+            .post(format!("{address}/api/v1/sync"))
             .bearer_auth(&self.token)
             .json(&request)
             .send()
@@ -113,6 +119,12 @@ impl TestPhone {
 
     /// Syncs until neither side has anything to send; returns the rounds and all notices.
     pub async fn sync(&mut self, app: &TestApp) -> anyhow::Result<SyncOutcome> {
+        let address = app.address.clone();
+        self.sync_at(app, &address).await
+    }
+
+    /// Like [`TestPhone::sync`], against the server at `address`.
+    pub async fn sync_at(&mut self, app: &TestApp, address: &str) -> anyhow::Result<SyncOutcome> {
         // A new session starts from the encoded state, as a phone does after a restart.
         self.state = PeerState::decode(&self.state.encode())?;
         let mut outcome = SyncOutcome::default();
@@ -121,7 +133,7 @@ impl TestPhone {
             if pending.is_none() {
                 return Ok(outcome);
             }
-            let (status, reply) = self.round(app).await?;
+            let (status, reply) = self.round_at(app, address).await?;
             anyhow::ensure!(status == 200, "sync round failed with HTTP {status}");
             let reply = reply.expect("reply on 200");
             if let Some(error) = reply.error {

@@ -302,3 +302,38 @@ on_both_databases!(eight_devices_sync_one_list_at_once, |app| {
     let app = std::sync::Arc::try_unwrap(app).map_err(|_| anyhow::anyhow!("app still shared"))?;
     app.stop().await?;
 });
+
+on_both_databases!(two_server_processes_share_one_list, |app| {
+    app.seed_organisation().await?;
+    let other = app.start_another().await?;
+    let (token, team) = sign_in(&app, "zhang", "phone-zhang").await?;
+    let (li_token, _) = sign_in(&app, "li", "phone-li").await?;
+    let mut origin = TestPhone::with_new_list("zhang", &token, &team, CASE);
+    origin.sync(&app).await?;
+
+    // Two phones per server edit the same list and sync at once through both processes.
+    let mut phones = Vec::new();
+    for n in 0..4 {
+        let (user, user_token) = if n % 2 == 0 { ("zhang", &token) } else { ("li", &li_token) };
+        let mut phone = TestPhone::joining(user, user_token, origin.list_id);
+        phone.sync(&app).await?;
+        add_item(&mut phone.document, "site_photos", &format!("照片{n}"), 1, user)?;
+        let address = if n < 2 { app.address.clone() } else { other.address.clone() };
+        phones.push((phone, address));
+    }
+    let app = std::sync::Arc::new(app);
+    let mut tasks = Vec::new();
+    for (mut phone, address) in phones {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move { phone.sync_at(&app, &address).await.map(|_| phone) }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    origin.sync_at(&app, &other.address).await?;
+    assert_eq!(origin.document.snapshot()?.items.len(), 4, "every edit landed through either process");
+    assert_eq!(item_rows(&app, origin.list_id).await?.len(), 4);
+    other.stop().await?;
+    let app = std::sync::Arc::try_unwrap(app).map_err(|_| anyhow::anyhow!("app still shared"))?;
+    app.stop().await?;
+});

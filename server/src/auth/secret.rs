@@ -11,7 +11,7 @@ use rand::RngCore;
 
 use crate::config::Settings;
 
-/// Why the key could not be loaded. Messages are Chinese and name the file and the fix.
+/// Failure to load or create the key. Messages are Chinese and name the file and the fix.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("无法读取 JWT 密钥文件 {path}：{source}。请检查文件权限，或在配置中设置 jwt_secret。")]
@@ -37,17 +37,17 @@ pub fn load_or_create(settings: &Settings) -> Result<Vec<u8>, SecretError> {
 }
 
 fn read_key_file(path: &Path) -> Result<Vec<u8>, SecretError> {
-    let shown = path.display().to_string();
+    let path_text = path.display().to_string();
     check_permissions(path)?;
     let text = fs::read_to_string(path).map_err(|source| SecretError::Read {
-        path: shown.clone(),
+        path: path_text.clone(),
         source,
     })?;
     let key = STANDARD
         .decode(text.trim())
-        .map_err(|_| SecretError::Invalid { path: shown.clone() })?;
+        .map_err(|_| SecretError::Invalid { path: path_text.clone() })?;
     if key.len() < 32 {
-        return Err(SecretError::Invalid { path: shown });
+        return Err(SecretError::Invalid { path: path_text });
     }
     Ok(key)
 }
@@ -80,9 +80,9 @@ fn check_permissions(_path: &Path) -> Result<(), SecretError> {
 /// Writes 64 random bytes, base64, to a new file with mode 0600. `create_new` makes two
 /// processes starting together agree: the loser reads the winner's file.
 fn create_key_file(path: &Path) -> Result<Vec<u8>, SecretError> {
-    let shown = path.display().to_string();
+    let path_text = path.display().to_string();
     let write_error = |source| SecretError::Write {
-        path: shown.clone(),
+        path: path_text.clone(),
         source,
     };
     if let Some(parent) = path.parent() {
@@ -103,7 +103,7 @@ fn create_key_file(path: &Path) -> Result<Vec<u8>, SecretError> {
             file.write_all(STANDARD.encode(&key).as_bytes())
                 .and_then(|_| file.sync_all())
                 .map_err(write_error)?;
-            tracing::info!(path = %shown, "generated a new JWT signing key");
+            tracing::info!(path = %path_text, "generated a new JWT signing key");
             Ok(key)
         }
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => read_key_file(path),

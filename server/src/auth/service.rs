@@ -28,7 +28,7 @@ use crate::org::service as org;
 use crate::state::AppState;
 use juanzong_mobile_api::auth::{LoginRequest, TokenPair, UserInfo};
 
-/// Longest device key or device name accepted from a phone, in characters.
+/// Maximum length of a device key or device name from a phone, in characters.
 const MAX_DEVICE_FIELD_CHARS: usize = 128;
 
 /// A hash of a random password, verified when the user name is unknown so that a failed login
@@ -252,7 +252,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> 
         ));
     }
 
-    // Mark the token used only if nobody else did first; losing that race is a reuse too.
+    // Mark the token used only if it is still unused, because a lost race is a reuse too.
     let marked = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
         .filter(refresh_token::Column::Id.eq(token.id.clone()))

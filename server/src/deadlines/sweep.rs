@@ -23,7 +23,7 @@ pub const HANDOVER_DUE_TODAY: &str = "HANDOVER_DUE_TODAY";
 /// Reminder code: the hand-over deadline has passed.
 pub const HANDOVER_OVERDUE: &str = "HANDOVER_OVERDUE";
 
-/// What one pass changed.
+/// Counts of the state changes made in one pass.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
     pub due_today: usize,

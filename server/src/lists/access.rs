@@ -1,4 +1,4 @@
-//! Who may read or change which material list.
+//! Access rules for material lists.
 //!
 //! Field roles (执行干警, 财产处置人员) change their own team's lists. Center posts change any list
 //! within the center's rules (they record receipt). The director and the administrator read every
@@ -11,11 +11,11 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::org::roles::Role;
 
-/// What a caller may do with one list.
+/// The access of one caller to one list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListAccess {
     pub access: Access,
-    /// Which side of the rules the caller's edits are checked as.
+    /// Side of the rules that the caller's edits are checked against.
     pub rule_role: RuleRole,
     /// Team a list created by this caller must belong to; `None` when the caller may not create.
     pub creates_for_team: Option<String>,

@@ -24,7 +24,7 @@ pub const MAX_PAGE: u64 = 500;
 pub struct NewEvent<'a> {
     pub team_id: &'a str,
     pub list_id: Option<&'a str>,
-    /// Only this device sees the event; `None` for the whole team (and the center).
+    /// Only this device receives the event; `None` for the whole team (and the center).
     pub device_id: Option<&'a str>,
     pub kind: &'a str,
     pub code: Option<&'a str>,

@@ -11,7 +11,7 @@ use juanzong_sync::model::MaterialList;
 use crate::entities::{material_item, material_list};
 use crate::error::ApiResult;
 
-/// Replaces the list's row and its item rows with what `snapshot` says.
+/// Replaces the list's row and its item rows with the content of `snapshot`.
 pub async fn write<C: ConnectionTrait>(db: &C, snapshot: &MaterialList, now: DateTime<Utc>) -> ApiResult<()> {
     let list_id = snapshot.list_id.to_string();
     let live_items = snapshot.live_items();

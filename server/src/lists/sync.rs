@@ -1,9 +1,8 @@
 //! The sync service behind `POST /api/v1/sync`.
 //!
-//! A request carries messages for several lists. Everything that can be checked without the
-//! database runs first for all lists (message decoding), then access for all lists, so a
-//! malformed message (400) or a list the device may not touch (403) refuses the whole request
-//! before anything is stored. Each list is then synced in its own write transaction holding the
+//! A request carries messages for several lists. Message decoding runs first for all lists,
+//! then the access check for all lists. So a malformed message (400) or a list the device may not
+//! touch (403) rejects the whole request before anything is stored. Each list is then synced in its own write transaction holding the
 //! list's lock: load, check actor bindings, apply, store the new changes, the peer state, the
 //! relational rows and the feed events, commit, and only then return the reply.
 
@@ -26,7 +25,7 @@ use crate::deadlines::{calendar_store, handover};
 use crate::entities::{actor_binding, document, sync_state};
 use crate::error::{ApiError, ApiResult};
 
-/// Most lists in one request.
+/// Maximum number of lists in one request.
 pub const MAX_DOCUMENTS_PER_REQUEST: usize = 100;
 
 struct Planned {
@@ -50,7 +49,7 @@ pub async fn sync(db: &DatabaseConnection, caller: &AuthUser, request: SyncReque
             Err(error) if single => return Err(error),
             Err(ApiError::Internal(cause)) => return Err(ApiError::Internal(cause)),
             Err(error) => {
-                tracing::debug!(%list_id, code = %error.body().code, "list sync refused");
+                tracing::debug!(%list_id, code = %error.body().code, "list sync rejected");
                 replies.push(DocumentReply {
                     list_id,
                     error: Some(error.body()),
@@ -131,7 +130,7 @@ async fn sync_one(db: &DatabaseConnection, caller: &AuthUser, planned: Planned) 
         .unwrap_or_default();
 
     let Some(inspected) = planned.inspected else {
-        // The phone only asks: answer with the server's message and keep the state.
+        // The phone sent no message, so reply with the server's message and keep the state.
         let reply = engine::server_generate(&mut loaded.document, &peer_state).map_err(sync_error)?;
         save_peer_state(&txn, &caller.device_id, &list_key, reply.peer_state, now).await?;
         let heads = hex_heads(&loaded.document.heads());

@@ -1,4 +1,4 @@
-//! `/healthz`: the process is up. `/readyz`: the database answers and its migrations are current.
+//! `/healthz`: the process is up. `/readyz`: the database responds and its migrations are current.
 
 use actix_web::{web, HttpResponse};
 use serde_json::json;

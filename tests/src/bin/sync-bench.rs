@@ -104,6 +104,20 @@ async fn run(options: Options) -> anyhow::Result<()> {
 
 async fn run_with_database(options: &Options, binary: &std::path::Path, database_url: Option<&str>) -> anyhow::Result<()> {
     let folder = tempfile::tempdir().context("create the temporary data folder")?;
+    let result = measure(options, binary, database_url, folder.path()).await;
+    if result.is_err() {
+        // The log is deleted with the folder, so its errors are shown before the folder goes.
+        if let Ok(log) = server::LogSummary::read(&folder.path().join("server.log")) {
+            eprintln!("server log: {} warnings, {} errors", log.warnings, log.errors);
+            for line in &log.samples {
+                eprintln!("  {line}");
+            }
+        }
+    }
+    result
+}
+
+async fn measure(options: &Options, binary: &std::path::Path, database_url: Option<&str>, folder: &std::path::Path) -> anyhow::Result<()> {
     let shape = workload::Shape {
         devices: options.devices as usize,
         lists: options.lists as usize,
@@ -117,12 +131,12 @@ async fn run_with_database(options: &Options, binary: &std::path::Path, database
 
     let setup = server::ServerSetup {
         binary: binary.to_path_buf(),
-        data_dir: folder.path().join("data"),
+        data_dir: folder.join("data"),
         database_url: database_url.map(str::to_string),
     };
     let usernames: Vec<String> = (1..=shape.devices).map(|n| format!("bench{n:03}")).collect();
     setup.create_organisation(&usernames)?;
-    let process = server::ServerProcess::start(&setup, &folder.path().join("server.log"))?;
+    let process = server::ServerProcess::start(&setup, &folder.join("server.log"))?;
     let transport = transport::Transport::new(&process.address, format)?;
 
     let mut devices = workload::log_in_all(&transport, &usernames).await?;
@@ -144,7 +158,7 @@ async fn run_with_database(options: &Options, binary: &std::path::Path, database
 
     let final_heads = workload::confirm_convergence(&transport, &mut devices).await?;
     drop(process);
-    let log = server::LogSummary::read(&folder.path().join("server.log"))?;
+    let log = server::LogSummary::read(&folder.join("server.log"))?;
 
     let merge = baseline::automerge_merge(&base, &before_sync, &final_heads)?;
     let engine = baseline::engine_sync(&base, &before_sync, &final_heads)?;
@@ -181,6 +195,9 @@ mod server {
     use std::time::Duration;
 
     use anyhow::Context;
+
+    /// Log lines kept as samples by [`LogSummary::read`].
+    const MAX_SAMPLES: usize = 5;
 
     /// How long the server may take to print its address.
     const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -363,7 +380,7 @@ mod server {
     pub struct LogSummary {
         pub warnings: usize,
         pub errors: usize,
-        /// The first few error and warning lines, as written.
+        /// The first error lines, then the first warning lines, as written.
         pub samples: Vec<String>,
     }
 
@@ -371,15 +388,21 @@ mod server {
         pub fn read(path: &Path) -> anyhow::Result<LogSummary> {
             let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
             let mut summary = LogSummary::default();
+            let mut warning_samples = Vec::new();
             for line in text.lines() {
                 let is_error = line.contains("ERROR");
                 let is_warning = line.contains("WARN");
                 summary.errors += usize::from(is_error);
                 summary.warnings += usize::from(is_warning);
-                if (is_error || is_warning) && summary.samples.len() < 5 {
+                if is_error && summary.samples.len() < MAX_SAMPLES {
                     summary.samples.push(line.to_string());
+                } else if is_warning && warning_samples.len() < MAX_SAMPLES {
+                    warning_samples.push(line.to_string());
                 }
             }
+            // Errors come first; warnings fill the remaining sample slots.
+            let free = MAX_SAMPLES - summary.samples.len();
+            summary.samples.extend(warning_samples.into_iter().take(free));
             Ok(summary)
         }
     }
