@@ -337,3 +337,70 @@ on_both_databases!(two_server_processes_share_one_list, |app| {
     let app = std::sync::Arc::try_unwrap(app).map_err(|_| anyhow::anyhow!("app still shared"))?;
     app.stop().await?;
 });
+
+on_both_databases!(actor_of_another_device_is_refused, |app| {
+    app.seed_organisation().await?;
+    let (zhang_token, team) = sign_in(&app, "zhang", "phone-zhang").await?;
+    let (li_token, _) = sign_in(&app, "li", "phone-li").await?;
+    let mut zhang = TestPhone::with_new_list("zhang", &zhang_token, &team, CASE);
+    add_item(&mut zhang.document, "seizure_record", "查封笔录", 3, "zhang")?;
+    zhang.sync(&app).await?;
+
+    // Li's device copies Zhang's document, actor id included, and writes with it.
+    let mut copy = TestPhone::joining("li", &li_token, zhang.list_id);
+    copy.document = zhang.document.clone();
+    add_item(&mut copy.document, "other", "冒用作者标识的材料", 1, "li")?;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let (status, _) = copy.round(&app).await?;
+        statuses.push(status);
+        if status != 200 {
+            break;
+        }
+    }
+    assert_eq!(statuses.last(), Some(&403), "{statuses:?}");
+    assert_eq!(item_rows(&app, zhang.list_id).await?.len(), 1, "the forged change was not stored");
+
+    // Zhang's own device keeps syncing with its actor.
+    add_item(&mut zhang.document, "seal_photo", "封条照片", 1, "zhang")?;
+    zhang.sync(&app).await?;
+    assert_eq!(item_rows(&app, zhang.list_id).await?.len(), 2);
+    app.stop().await?;
+});
+
+on_both_databases!(compaction_folds_chunks_and_keeps_content, |app| {
+    use juanzong_server::entities::{document, document_chunk};
+
+    app.seed_organisation().await?;
+    let (token, team) = sign_in(&app, "zhang", "phone-zhang").await?;
+    let mut phone = TestPhone::with_new_list("zhang", &token, &team, CASE);
+    phone.sync(&app).await?;
+    for n in 0..6 {
+        add_item(&mut phone.document, "site_photos", &format!("现场照片{n}"), 1, "zhang")?;
+        phone.sync(&app).await?;
+    }
+
+    let db = app.db().await?;
+    let chunks_before = document_chunk::Entity::find().all(&db).await?.len();
+    assert!(chunks_before >= 6, "each sync stored a chunk: {chunks_before}");
+    let compacted = juanzong_server::workers::compaction::compact_all(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert_eq!(compacted, 1);
+    assert_eq!(document_chunk::Entity::find().all(&db).await?.len(), 0);
+    let row = document::Entity::find_by_id(phone.list_id.to_string()).one(&db).await?.unwrap();
+    assert_eq!(row.chunk_count, 0);
+    db.close().await.ok();
+
+    // A wiped phone still gets the whole list from the compacted document.
+    let (li_token, _) = sign_in(&app, "li", "phone-li").await?;
+    let mut wiped = TestPhone::joining("li", &li_token, phone.list_id);
+    wiped.sync(&app).await?;
+    assert_eq!(wiped.document.snapshot()?, phone.document.snapshot()?);
+
+    // And the first phone keeps syncing incrementally on top of the new snapshot.
+    add_item(&mut phone.document, "seal_photo", "封条照片", 1, "zhang")?;
+    phone.sync(&app).await?;
+    assert_eq!(item_rows(&app, phone.list_id).await?.len(), 7);
+    app.stop().await?;
+});

@@ -199,6 +199,9 @@ mod server {
     /// Log lines kept as samples by [`LogSummary::read`].
     const MAX_SAMPLES: usize = 5;
 
+    /// Lines after an error line read as its cause chain.
+    const MAX_CAUSE_LINES: usize = 8;
+
     /// How long the server may take to print its address.
     const START_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -389,15 +392,16 @@ mod server {
             let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
             let mut summary = LogSummary::default();
             let mut warning_samples = Vec::new();
-            for line in text.lines() {
-                let is_error = line.contains("ERROR");
-                let is_warning = line.contains("WARN");
+            let lines: Vec<String> = text.lines().map(strip_ansi).collect();
+            for (index, line) in lines.iter().enumerate() {
+                let is_error = line.contains(" ERROR ");
+                let is_warning = line.contains(" WARN ");
                 summary.errors += usize::from(is_error);
                 summary.warnings += usize::from(is_warning);
                 if is_error && summary.samples.len() < MAX_SAMPLES {
-                    summary.samples.push(line.to_string());
+                    summary.samples.push(with_cause(&lines, index));
                 } else if is_warning && warning_samples.len() < MAX_SAMPLES {
-                    warning_samples.push(line.to_string());
+                    warning_samples.push(line.clone());
                 }
             }
             // Errors come first; warnings fill the remaining sample slots.
@@ -407,9 +411,57 @@ mod server {
         }
     }
 
+    /// Returns an error line with the cause chain that the server's `{:?}` formatting of an
+    /// `anyhow::Error` writes on the following lines, joined with " | ".
+    fn with_cause(lines: &[String], index: usize) -> String {
+        let mut joined = lines[index].clone();
+        let following = lines[index + 1..]
+            .iter()
+            .take_while(|line| !line.starts_with(|c: char| c.is_ascii_digit()))
+            .take(MAX_CAUSE_LINES)
+            .filter(|line| !line.trim().is_empty());
+        for line in following {
+            joined.push_str(" | ");
+            joined.push_str(line.trim());
+        }
+        joined
+    }
+
+    /// Removes terminal colour sequences (`ESC [ ... m`), which the server writes even to a file.
+    fn strip_ansi(line: &str) -> String {
+        let mut plain = String::with_capacity(line.len());
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for code in chars.by_ref() {
+                    if code == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                plain.push(c);
+            }
+        }
+        plain
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
+
+        #[test]
+        fn colour_codes_are_removed() {
+            assert_eq!(strip_ansi("\u{1b}[31mERROR\u{1b}[0m x"), "ERROR x");
+        }
+
+        #[test]
+        fn cause_lines_are_joined() {
+            let lines: Vec<String> = ["2026 ERROR failed", "", "Caused by:", "    busy", "2026 INFO next"]
+                .iter()
+                .map(|l| l.to_string())
+                .collect();
+            assert_eq!(with_cause(&lines, 0), "2026 ERROR failed | Caused by: | busy");
+        }
 
         #[test]
         fn port_is_read_from_start_line() {
