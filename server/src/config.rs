@@ -30,6 +30,10 @@ pub struct Settings {
     /// Largest number of pooled database connections.
     pub db_max_connections: u32,
     /// How long an SQLite writer waits for the write lock before failing, in milliseconds.
+    ///
+    /// NOTE: SQLite's busy handler is not a fair queue. Under the sync benchmark with 10 phones ×
+    /// 20 lists a 10-second wait still expired for some writers (HTTP 500, "database is locked");
+    /// 60 seconds avoids that at this load, and PostgreSQL is the choice for more.
     pub sqlite_busy_timeout_ms: u64,
     /// HMAC key for access tokens. Empty means a key generated on first start and kept in
     /// `jwt_secret_file`.
@@ -53,7 +57,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             db_max_connections: 10,
-            sqlite_busy_timeout_ms: 10_000,
+            sqlite_busy_timeout_ms: 60_000,
             jwt_secret: None,
             jwt_secret_file: None,
             access_token_minutes: 15,
