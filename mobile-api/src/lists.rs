@@ -41,7 +41,7 @@ pub struct ServerData {
     /// The hand-over deadline, once the list is marked 已返回单位.
     #[serde(default)]
     pub handover_deadline: Option<HandoverDeadlineView>,
-    /// Why the deadline could not be computed, such as `CALENDAR_YEAR_MISSING`.
+    /// Error that prevented computing the deadline, such as `CALENDAR_YEAR_MISSING`.
     #[serde(default)]
     pub handover_deadline_error: Option<crate::ErrorBody>,
 }

@@ -2,7 +2,7 @@
 //!
 //! The body is JSON (`application/json`, messages in standard base64) or the binary framing in
 //! [`frame`] (`application/vnd.juanzong.sync`), which saves the base64 overhead on weak networks.
-//! The server answers in the format the request used.
+//! The server replies in the format the request used.
 //!
 //! One round: the phone sends, for each list, the message its sync state generates (or `None`
 //! to ask for the server's side only); the server applies it and replies with its own message.
@@ -35,7 +35,7 @@ pub struct SyncResponse {
     pub documents: Vec<DocumentReply>,
 }
 
-/// The server's answer for one list.
+/// The server's reply for one list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DocumentReply {
     pub list_id: Uuid,
@@ -97,10 +97,10 @@ pub mod frame {
 
     const MAGIC: &[u8; 4] = b"JZS1";
     const NO_MESSAGE: u32 = u32::MAX;
-    /// Most entries in one body; bounds the work a forged count can cause.
+    /// Maximum number of entries in one body, which bounds the work a forged count can cause.
     pub const MAX_ENTRIES: usize = 1_000;
 
-    /// Why a binary body could not be read.
+    /// Failure to read a binary body.
     #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
     pub enum FrameError {
         #[error("二进制同步数据格式无效：{0}")]

@@ -19,7 +19,7 @@ use sea_orm_migration::MigratorTrait;
 use crate::config::{Backend, DatabaseUrl, Settings};
 use juanzong_migrations::Migrator;
 
-/// Why the database could not be opened or migrated. Messages are Chinese and say what to do.
+/// Failure to open or migrate the database. Messages are Chinese and state what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
     #[error("无法创建数据目录 {path}：{source}。请检查目录权限，或用 --data-dir 指定其他目录。")]
@@ -128,11 +128,11 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     db.begin_with_options(options).await
 }
 
-/// Checks that the database answers and that no migration is pending, for `/readyz`.
+/// Checks that the database responds and that no migration is pending, for `/readyz`.
 pub async fn check_ready(db: &DatabaseConnection) -> anyhow::Result<usize> {
     db.execute_unprepared("SELECT 1")
         .await
-        .context("database did not answer SELECT 1")?;
+        .context("database did not respond to SELECT 1")?;
     juanzong_migrations::pending_count(db)
         .await
         .context("could not read the migration table")

@@ -12,7 +12,7 @@ use actix_web::{HttpResponse, ResponseError};
 
 pub use juanzong_mobile_api::ErrorBody;
 
-/// An API error: what the client sees, and for internal errors the cause kept for the log.
+/// An API error: the body the client receives, and for internal errors the cause kept for the log.
 #[derive(Debug)]
 pub enum ApiError {
     /// 400: the request is malformed or a value is invalid.
@@ -203,7 +203,7 @@ pub fn query_error_handler(
     actix_web::error::InternalError::from_response(error, api_error.error_response()).into()
 }
 
-/// The JSON 404 for routes that do not exist.
+/// Returns the JSON 404 for routes that do not exist.
 pub async fn route_not_found() -> ApiResult<HttpResponse> {
     Err(ApiError::not_found(
         "ROUTE_NOT_FOUND",

@@ -104,7 +104,8 @@ fn administrative_commands_work_end_to_end() {
     ]);
     assert!(added.contains("初始密码"), "{added}");
     let users = run(&["user", "list"]);
-    assert!(users.contains("zhang") && users.contains("执行干警"), "{users}");
+    assert!(users.contains("zhang"), "{users}");
+    assert!(users.contains("执行干警"), "{users}");
 
     run(&["user", "disable", "zhang"]);
     assert!(run(&["user", "list"]).contains("已停用"));
@@ -115,7 +116,8 @@ fn administrative_commands_work_end_to_end() {
     let (gbk, _, _) = encoding_rs::GB18030.encode("案号,承办法官,执行团队\n(2026)豫13执7号,刘法官,执行一团队\n");
     std::fs::write(&csv, &gbk).unwrap();
     let imported = run(&["case", "import", csv.to_str().unwrap()]);
-    assert!(imported.contains("GBK") && imported.contains("新增 1 件"), "{imported}");
+    assert!(imported.contains("GBK"), "{imported}");
+    assert!(imported.contains("新增 1 件"), "{imported}");
     assert!(run(&["case", "list"]).contains("（2026）豫13执7号"));
 
     std::fs::write(&csv, "案号,承办法官,执行团队\n(2026)豫13执8号,刘法官,执行一团队\n(2026)豫13执9号,,执行一团队\n").unwrap();

@@ -604,7 +604,7 @@ pub fn client_receive(
         .map_err(|e| SyncError::MalformedMessage(e.to_string()))
 }
 
-/// The server's answer to a peer that sent no message in a round.
+/// The server's reply to a peer that sent no message in a round.
 #[derive(Debug, Clone)]
 pub struct ServerReply {
     /// Message to send, or `None` when the peer already has everything.
@@ -613,7 +613,7 @@ pub struct ServerReply {
     pub peer_state: Vec<u8>,
 }
 
-/// Generates the server's message for a peer that only asks for the server's side, such as a
+/// Generates the server's message for a peer that only requests the server's side, such as a
 /// phone that learned from the change feed that a list changed and has nothing of its own to send.
 pub fn server_generate(doc: &mut MaterialListDocument, peer_state: &[u8]) -> Result<ServerReply, SyncError> {
     let mut state = PeerState::decode(peer_state)?.state;

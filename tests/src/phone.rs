@@ -48,7 +48,7 @@ pub fn new_item(material_type: &str, title: &str, pages: i64) -> NewItem {
 }
 
 impl TestPhone {
-    /// A phone that creates a new list for its team.
+    /// Creates a phone holding a new list for its team.
     pub fn with_new_list(user: &str, token: &str, team_id: &str, case_number: &str) -> TestPhone {
         let list_id = Uuid::new_v4();
         let document = MaterialListDocument::create(

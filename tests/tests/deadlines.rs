@@ -163,7 +163,7 @@ on_both_databases!(overdue_across_restart_then_late_handover, |app| {
     db_one.close().await.ok();
     db_two.close().await.ok();
 
-    // The team's device sees both reminders in its feed.
+    // The team's device receives both reminders in its feed.
     let (_, feed) = app.get_json("/api/v1/feed?after=0", &token).await?;
     let reminders: Vec<(String, String)> = feed["events"]
         .as_array()

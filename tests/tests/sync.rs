@@ -16,6 +16,20 @@ async fn sign_in(app: &TestApp, user: &str, device: &str) -> anyhow::Result<(Str
     Ok((pair.access_token, pair.user.team_id.unwrap_or_default()))
 }
 
+/// Sends up to three rounds and stops at the first non-200 status; returns every status seen.
+/// A refusal that depends on the changes comes in the round that carries them, not the first.
+async fn rounds_until_refused(phone: &mut TestPhone, app: &TestApp) -> anyhow::Result<Vec<u16>> {
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let (status, _) = phone.round(app).await?;
+        statuses.push(status);
+        if status != 200 {
+            break;
+        }
+    }
+    Ok(statuses)
+}
+
 async fn item_rows(app: &TestApp, list_id: uuid::Uuid) -> anyhow::Result<Vec<juanzong_server::entities::material_item::Model>> {
     use juanzong_server::entities::material_item;
     let db = app.db().await?;
@@ -102,14 +116,7 @@ on_both_databases!(other_team_device_is_refused, |app| {
 
     // Creating a list for another team is refused too, in the round that carries the changes.
     let mut forged = TestPhone::with_new_list("wang", &wang_token, &team, CASE);
-    let mut statuses = Vec::new();
-    for _ in 0..3 {
-        let (status, _) = forged.round(&app).await?;
-        statuses.push(status);
-        if status != 200 {
-            break;
-        }
-    }
+    let statuses = rounds_until_refused(&mut forged, &app).await?;
     assert_eq!(statuses.last(), Some(&403), "{statuses:?}");
     let (_, lists) = app.get_json("/api/v1/lists", &wang_token).await?;
     assert_eq!(lists.as_array().map(Vec::len), Some(0), "nothing stored for the forged list");
@@ -350,14 +357,7 @@ on_both_databases!(actor_of_another_device_is_refused, |app| {
     let mut copy = TestPhone::joining("li", &li_token, zhang.list_id);
     copy.document = zhang.document.clone();
     add_item(&mut copy.document, "other", "冒用作者标识的材料", 1, "li")?;
-    let mut statuses = Vec::new();
-    for _ in 0..3 {
-        let (status, _) = copy.round(&app).await?;
-        statuses.push(status);
-        if status != 200 {
-            break;
-        }
-    }
+    let statuses = rounds_until_refused(&mut copy, &app).await?;
     assert_eq!(statuses.last(), Some(&403), "{statuses:?}");
     assert_eq!(item_rows(&app, zhang.list_id).await?.len(), 1, "the forged change was not stored");
 

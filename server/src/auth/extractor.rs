@@ -38,7 +38,7 @@ impl AuthUser {
         self.roles.iter().any(|role| role.is_center())
     }
 
-    /// Fails with 403 unless the caller holds one of `allowed`.
+    /// Fails with 403 unless the caller has one of `allowed`.
     pub fn require_any(&self, allowed: &[Role]) -> ApiResult<()> {
         if self.roles.iter().any(|role| allowed.contains(role)) {
             return Ok(());

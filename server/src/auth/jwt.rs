@@ -40,7 +40,7 @@ pub struct Claims {
     pub jti: String,
 }
 
-/// Why a token was rejected. All map to 401.
+/// Reason a token was rejected. Every reason maps to 401.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     #[error("token expired")]

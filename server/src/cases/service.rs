@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::org::service as org;
 use juanzong_sync::CaseNumber;
 
-/// What an import did.
+/// Counts of one import.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     pub encoding: &'static str,
@@ -25,7 +25,7 @@ pub struct ImportReport {
     pub already_present: usize,
 }
 
-/// Why an import stored nothing.
+/// Reason an import stored nothing.
 #[derive(Debug)]
 pub enum ImportFailure {
     /// The file could not be read at all.
