@@ -4,16 +4,24 @@
 //! transaction starts with `BEGIN IMMEDIATE`: a deferred transaction that reads before it writes
 //! cannot upgrade its lock once another connection has committed, and SQLite then fails at once
 //! with "database is locked" instead of waiting. Taking the write lock at the start makes
-//! concurrent writers queue behind the busy timeout. PostgreSQL needs none of this.
+//! concurrent writers queue behind the busy timeout. SQLite's busy handler is not a queue, though:
+//! it retries with sleeps, so under load a writer can lose every retry to newer ones until its
+//! timeout ends. Writers of one process therefore first take their turn at a FIFO lock
+//! ([`WriteTransaction`]), and only the writers of other processes compete through the busy
+//! timeout. PostgreSQL needs none of this.
 
+use std::ops::Deref;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use anyhow::Context;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
 use sea_orm_migration::MigratorTrait;
 
 use crate::config::{Backend, DatabaseUrl, Settings};
@@ -116,16 +124,99 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
         .map_err(|source| DbSetupError::Migrate { source })
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at once.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let options = match db.get_database_backend() {
-        DbBackend::Sqlite => TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        },
-        _ => TransactionOptions::default(),
+/// How long a writer waits for its turn behind the other writers of this process, in seconds.
+/// Equal to the default SQLite busy timeout; a writer waiting longer fails like one whose busy
+/// timeout ran out.
+pub const WRITE_TURN_TIMEOUT_SECONDS: u64 = 60;
+
+/// The FIFO queue of this process's SQLite writers. One for the process, not per database file:
+/// only tests open several files in one process, and they only lose some parallelism.
+static SQLITE_WRITE_TURN: LazyLock<Arc<Mutex<()>>> = LazyLock::new(|| Arc::new(Mutex::new(())));
+
+/// A write transaction. On SQLite it also holds this process's write turn until it is committed,
+/// rolled back or dropped. It dereferences to the [`DatabaseTransaction`] and runs queries itself.
+pub struct WriteTransaction {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTransaction {
+    /// Commits, then gives the turn to the next writer.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls back, then gives the turn to the next writer.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTransaction {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
+
+    fn is_mock_connection(&self) -> bool {
+        self.txn.is_mock_connection()
+    }
+}
+
+/// Starts a transaction that will write. On SQLite it first waits for this process's turn (FIFO),
+/// then takes the database's write lock at once with `BEGIN IMMEDIATE`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTransaction, DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        let txn = db.begin_with_options(TransactionOptions::default()).await?;
+        return Ok(WriteTransaction { txn, _turn: None });
+    }
+
+    let waiting = SQLITE_WRITE_TURN.clone().lock_owned();
+    let turn = tokio::time::timeout(Duration::from_secs(WRITE_TURN_TIMEOUT_SECONDS), waiting)
+        .await
+        .map_err(|_| {
+            DbErr::Custom(format!(
+                "waited more than {WRITE_TURN_TIMEOUT_SECONDS} s for the SQLite write turn"
+            ))
+        })?;
+
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
     };
-    db.begin_with_options(options).await
+    let txn = db.begin_with_options(options).await?;
+    Ok(WriteTransaction {
+        txn,
+        _turn: Some(turn),
+    })
 }
 
 /// Checks that the database responds and that no migration is pending, for `/readyz`.

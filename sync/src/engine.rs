@@ -190,6 +190,12 @@ impl PeerState {
         Ok(PeerState { state })
     }
 
+    /// Returns the heads both sides were known to share when the state was last updated, sorted.
+    /// A document whose heads equal these has nothing new for the peer.
+    pub fn shared_heads(&self) -> &[ChangeHash] {
+        &self.state.shared_heads
+    }
+
     /// Encodes the part of the state worth keeping between connections: the shared heads. The
     /// read-only flag is not encoded; the caller sets it again on each connection.
     pub fn encode(&self) -> Vec<u8> {
@@ -385,12 +391,23 @@ pub fn apply(
         .first()
         .map(|have| have.last_sync.iter().copied().collect());
 
-    let (notices, known_snapshot) = match ctx.access {
-        Access::ReadOnly => (receive_read_only(doc, &mut state, inspected)?, None),
+    let received = match ctx.access {
+        Access::ReadOnly => Received {
+            notices: receive_read_only(doc, &mut state, inspected)?,
+            ..Received::default()
+        },
         Access::ReadWrite => receive_checked(doc, &mut state, inspected, ctx)?,
     };
+    let Received {
+        notices,
+        snapshot: known_snapshot,
+        missing,
+    } = received;
 
     let mut reply = doc.automerge().sync().generate_sync_message(&mut state);
+    if let Some(message) = reply.as_mut() {
+        ask_for_missing(message, &missing);
+    }
     // A state rebuilt from storage has not replied yet, so the server always replies. A peer whose
     // changes a read-only server ignores never sees its own heads on the server, so it would reply
     // to every reply. Sending nothing when the peer already has every server change and the reply
@@ -417,6 +434,42 @@ pub fn apply(
         notices,
         snapshot,
     })
+}
+
+/// What receiving a peer's message gave, besides the merged document.
+#[derive(Debug, Default)]
+struct Received {
+    /// Rule-breaking edits that were undone.
+    notices: Vec<Notice>,
+    /// Snapshot of the document afterwards, when already read.
+    snapshot: Option<MaterialList>,
+    /// Dependencies of carried changes that neither the message nor the document holds.
+    missing: Vec<ChangeHash>,
+}
+
+/// Makes the reply ask again for what the server lacks.
+///
+/// Automerge keeps a change whose dependency is missing in an in-memory queue and asks for the
+/// dependency in its next message. The server rebuilds its document for every request, so such a
+/// queue is lost with the request. This happens when the Bloom filter of the server's `have`
+/// (about 1% false positives) makes a phone hold back a change the server lacks while it sends
+/// the changes built on it. The reply therefore names the missing dependencies in `need` and
+/// carries the `SYNC_RESET` flag, which makes the phone forget what it believes it sent; the
+/// phone then sends the missing changes together with the ones that depend on them. Without this
+/// the two sides exchanged the same messages without end (found by the load benchmark, kept by
+/// the test `many_long_offline_histories_converge_within_bound`).
+fn ask_for_missing(message: &mut sync::Message, missing: &[ChangeHash]) {
+    if missing.is_empty() && message.need.is_empty() {
+        return;
+    }
+
+    let need: BTreeSet<ChangeHash> = message.need.iter().chain(missing).copied().collect();
+    message.need = need.into_iter().collect();
+
+    let mut flags = message.flags.unwrap_or_default();
+    flags.set(sync::MessageFlags::SUPPORTS_SYNC_RESET);
+    flags.set(sync::MessageFlags::SYNC_RESET);
+    message.flags = Some(flags);
 }
 
 fn receive_read_only(
@@ -448,21 +501,20 @@ fn receive_read_only(
     Ok(Vec::new())
 }
 
-/// Receives a message from a peer that may write; returns the notices and, when already read, the
-/// snapshot of `doc` afterwards.
+/// Receives a message from a peer that may write.
 fn receive_checked(
     doc: &mut MaterialListDocument,
     state: &mut sync::State,
     inspected: InspectedMessage,
     ctx: &ServerContext,
-) -> Result<(Vec<Notice>, Option<MaterialList>), SyncError> {
+) -> Result<Received, SyncError> {
     // A message without changes only updates the sync state, so it needs no fork and no check.
     if inspected.summary.changes.is_empty() {
         doc.automerge()
             .sync()
             .receive_sync_message(state, inspected.message)
             .map_err(|e| SyncError::MalformedMessage(e.to_string()))?;
-        return Ok((Vec::new(), None));
+        return Ok(Received::default());
     }
 
     let heads_before = doc.heads();
@@ -472,6 +524,9 @@ fn receive_checked(
         .sync()
         .receive_sync_message(&mut trial_state, inspected.message)
         .map_err(|e| SyncError::MalformedMessage(e.to_string()))?;
+    // Changes whose dependencies did not arrive wait in the fork's queue, which is dropped.
+    let missing = fork.automerge().get_missing_deps(&[]);
+
     let server = server_actor();
     let forged = fork
         .automerge()
@@ -484,7 +539,10 @@ fn receive_checked(
     if fork.heads() == heads_before {
         // Every carried change was known already: nothing to merge or check.
         *state = trial_state;
-        return Ok((Vec::new(), None));
+        return Ok(Received {
+            missing,
+            ..Received::default()
+        });
     }
 
     let before = if doc.has_list() {
@@ -514,7 +572,10 @@ fn receive_checked(
     *state = trial_state;
 
     let (Some(baseline), Some(after)) = (baseline, after) else {
-        return Ok((Vec::new(), None));
+        return Ok(Received {
+            missing,
+            ..Received::default()
+        });
     };
     let catalogue = Catalogue::builtin().map_err(|e| {
         SyncError::InvalidDocument(DocumentError::InvalidValue {
@@ -524,10 +585,18 @@ fn receive_checked(
     })?;
     let review = validation::review_change(&baseline, &after, ctx.role, catalogue);
     if review.violations.is_empty() {
-        return Ok((Vec::new(), Some(after)));
+        return Ok(Received {
+            notices: Vec::new(),
+            snapshot: Some(after),
+            missing,
+        });
     }
     write_server_undo(doc, &review.allowed, &review.violations, ctx.now)?;
-    Ok((review.violations.iter().map(Notice::from).collect(), None))
+    Ok(Received {
+        notices: review.violations.iter().map(Notice::from).collect(),
+        snapshot: None,
+        missing,
+    })
 }
 
 fn check_new_list(after: &MaterialList, ctx: &ServerContext) -> Result<(), SyncError> {

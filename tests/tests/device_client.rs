@@ -452,3 +452,35 @@ impl MessageBody for CutBody {
     }
 }
 
+
+on_both_databases!(sync_sends_only_lists_with_something_to_exchange, |app| {
+    app.seed_organisation().await?;
+    let zhang = phone(&app, "zhang").await?;
+    let li = phone(&app, "li").await?;
+
+    let first = zhang.client.create_list(enforcement_list(CASE))?;
+    let second = zhang.client.create_list(enforcement_list("(2026)豫13执124号"))?;
+    zhang.client.add_item(first, record("执行笔录-张某", 3))?;
+    let report = zhang.client.sync().await?;
+    assert_eq!(report.rounds.synced.len(), 2);
+    li.client.sync().await?;
+
+    // The own sync's events mark both lists once more; the sync after that sends nothing.
+    zhang.client.sync().await?;
+    let idle = zhang.client.sync().await?;
+    assert_eq!(idle.rounds.requests, 0, "{idle:?}");
+    assert!(idle.rounds.synced.is_empty());
+
+    // A local edit sends that list only.
+    zhang.client.add_item(second, record("送达笔录", 1))?;
+    let report = zhang.client.sync().await?;
+    assert_eq!(report.rounds.synced, vec![second]);
+
+    // An edit on another phone reaches this one through the feed.
+    li.client.add_item(first, record("询问笔录-李某", 2))?;
+    li.client.sync().await?;
+    zhang.client.sync().await?;
+    assert_eq!(zhang.client.list(first)?, li.client.list(first)?);
+    assert_eq!(zhang.client.list(first)?.live_items().len(), 2);
+    app.stop().await?;
+});

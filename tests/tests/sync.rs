@@ -404,3 +404,49 @@ on_both_databases!(compaction_folds_chunks_and_keeps_content, |app| {
     assert_eq!(item_rows(&app, phone.list_id).await?.len(), 7);
     app.stop().await?;
 });
+
+on_both_databases!(peer_states_of_revoked_devices_are_pruned, |app| {
+    use juanzong_server::entities::sync_state;
+    use juanzong_server::lists::store;
+
+    app.seed_organisation().await?;
+    let admin = app.login("admin", &app.admin_password, "laptop-admin").await?;
+    let zhang_pair = app.login("zhang", SEED_PASSWORD, "phone-zhang").await?;
+    let li_pair = app.login("li", SEED_PASSWORD, "phone-li").await?;
+    let team = zhang_pair.user.team_id.clone().unwrap_or_default();
+
+    let mut zhang = TestPhone::with_new_list("zhang", &zhang_pair.access_token, &team, CASE);
+    add_item(&mut zhang.document, "seizure_record", "查封笔录", 3, "zhang")?;
+    zhang.sync(&app).await?;
+    let mut li = TestPhone::joining("li", &li_pair.access_token, zhang.list_id);
+    li.sync(&app).await?;
+
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/admin/devices/{}/revoke", li_pair.device_id),
+            Some(&admin.access_token),
+            &serde_json::json!({}),
+        )
+        .await?;
+    assert_eq!(status, 200, "{body}");
+
+    let db = app.db().await?;
+    assert_eq!(sync_state::Entity::find().all(&db).await?.len(), 2);
+    let pruned = store::prune_peer_states(&db, chrono::Utc::now()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert_eq!(pruned, 1, "only the revoked phone's state goes");
+    let left = sync_state::Entity::find().all(&db).await?;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].device_id, zhang_pair.device_id);
+
+    // Half a year later the unused state goes too; the phone then syncs from a fresh state.
+    let later = chrono::Utc::now() + chrono::Duration::days(store::PEER_STATE_MAX_AGE_DAYS + 1);
+    assert_eq!(store::prune_peer_states(&db, later).await.map_err(|e| anyhow::anyhow!("{e}"))?, 1);
+    assert!(sync_state::Entity::find().all(&db).await?.is_empty());
+    db.close().await.ok();
+
+    add_item(&mut zhang.document, "seal_photo", "封条照片", 1, "zhang")?;
+    zhang.sync(&app).await?;
+    let list = app.get_json(&format!("/api/v1/lists/{}", zhang.list_id), &zhang_pair.access_token).await?;
+    assert_eq!(list.1["list"]["items"].as_object().map(|items| items.len()), Some(2), "{}", list.1);
+    app.stop().await?;
+});

@@ -54,6 +54,11 @@ pub(crate) fn apply_page(
 ) -> Result<(), ClientError> {
     let mut feed = store.feed()?;
     for event in page.events {
+        // Any event about a kept list (a change, a notice, a reminder, the center's results)
+        // means its document or its server data may be newer on the server.
+        if let Some(list_id) = event.list_id.filter(|id| store.has_list(*id)) {
+            feed.stale.insert(list_id);
+        }
         match (event.kind.as_str(), event.list_id) {
             (LIST_CHANGED, Some(list_id)) => {
                 if !store.has_list(list_id) && !pulled.new_lists.contains(&list_id) {

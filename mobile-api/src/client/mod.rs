@@ -6,14 +6,18 @@
 //!   [`MaterialListDocument`] and runs the shared validation. The document is saved only when the
 //!   edit adds no rule violation, so a refused edit leaves the stored list as it was;
 //! - edits need a stored session (for the user id and team) but no network;
-//! - [`Client::sync`] pulls the feed first, so lists changed elsewhere are fetched, then syncs
-//!   every local list in bounded rounds (see [`rounds`]), pulls the feed again for the notices
-//!   its own edits caused, and stores the server's data of each synced list.
+//! - [`Client::sync`] pulls the feed first, so lists changed elsewhere are fetched, then syncs in
+//!   bounded rounds (see [`rounds`]) every local list that has something to exchange: local edits
+//!   since the last sync, a change the feed reported, or no sync yet. It pulls the feed again for
+//!   the notices its own edits caused, and stores the server's data of each synced list. A list
+//!   the feed reported stays marked stale until it converged, so a cut sync misses nothing;
+//! - [`Client::upload_photos`] sends only the photos the server names as missing.
 
 pub mod error;
 mod editing;
 mod feed;
 pub(crate) mod http;
+mod photos;
 pub mod retry;
 pub mod rounds;
 pub mod store;
@@ -32,6 +36,7 @@ use crate::lists::ListDetail;
 pub use editing::{resolve_material_type, ItemInput, ListInput, ListOverview, LocalList, SyncStatus};
 pub use error::ClientError;
 pub use http::SyncFormat;
+pub use photos::{UploadFailure, UploadReport};
 pub use retry::RetryPolicy;
 pub use rounds::{ListFailure, ListNotice, RoundLimits, RoundsOutcome};
 pub use store::{FeedState, OfflineStore, Session, StoredNotice};
@@ -172,7 +177,38 @@ impl Client {
         self.connection(session).get_json("/api/v1/lists").await
     }
 
-    /// Syncs every local list and the lists the feed names; see the module header.
+    /// Returns the local lists with something to exchange: stale in the feed, never synced, or
+    /// edited since their last sync (heads differ from the heads shared with the server).
+    fn lists_to_sync(&self) -> Result<Vec<Uuid>, ClientError> {
+        let stale = self.store.feed()?.stale;
+        let mut chosen = Vec::new();
+        for list_id in self.store.list_ids()? {
+            let state = self.store.load_peer_state(list_id)?;
+            let edited = || -> Result<bool, ClientError> {
+                let mut heads = self.store.load_document(list_id)?.heads();
+                heads.sort();
+                Ok(heads.as_slice() != state.shared_heads())
+            };
+            if stale.contains(&list_id) || state.shared_heads().is_empty() || edited()? {
+                chosen.push(list_id);
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// Unmarks lists that converged with the server.
+    fn clear_stale(&self, synced: &[Uuid]) -> Result<(), ClientError> {
+        let mut feed = self.store.feed()?;
+        let before = feed.stale.len();
+        feed.stale.retain(|list_id| !synced.contains(list_id));
+        if feed.stale.len() != before {
+            self.store.save_feed(&feed)?;
+        }
+        Ok(())
+    }
+
+    /// Syncs the local lists with something to exchange and the lists the feed names; see the
+    /// module header.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
         let session = self.session()?;
         let mut connection = self.connection(session);
@@ -182,11 +218,10 @@ impl Client {
         report.new_lists.extend(pulled.new_lists);
         report.feed_notices.extend(pulled.notices);
 
-        // NOTE: every local list takes part in the first round, even one unchanged on both sides.
-        // That costs one small message per list per sync and grows with the lists kept.
-        let list_ids = self.store.list_ids()?;
+        let list_ids = self.lists_to_sync()?;
         let limits = self.options.limits;
         report.rounds = rounds::run_rounds(&self.store, &list_ids, &mut connection, &limits).await?;
+        self.clear_stale(&report.rounds.synced)?;
 
         let pulled = feed::pull(&self.store, &mut connection, self.options.feed_page_size).await?;
         report.feed_notices.extend(pulled.notices);
@@ -212,6 +247,15 @@ impl Client {
             "sync finished"
         );
         Ok(report)
+    }
+
+    /// Uploads the photos that the server lacks and this device holds, resuming uploads that
+    /// broke off (see [`photos`]). Sync the lists first: the server asks only for photos that
+    /// synced lists refer to.
+    pub async fn upload_photos(&self) -> Result<UploadReport, ClientError> {
+        let session = self.session()?;
+        let mut connection = self.connection(session);
+        photos::upload_missing(&self.store, &mut connection, &self.options.retry).await
     }
 
     /// Fetches and stores one list's server data; false when the server has no such list yet.

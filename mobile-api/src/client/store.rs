@@ -116,6 +116,10 @@ pub struct FeedState {
     pub cursor: i64,
     /// Notices and reminders, in order of event id.
     pub notices: Vec<StoredNotice>,
+    /// Local lists the feed reported changed on the server and that have not converged since.
+    /// Absent in stores written before it existed, which then count no list as stale.
+    #[serde(default)]
+    pub stale: std::collections::BTreeSet<Uuid>,
 }
 
 /// The store folder of one device.

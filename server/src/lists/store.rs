@@ -18,7 +18,7 @@ use sea_orm::{
 use juanzong_sync::engine::{server_actor, StoredDocument};
 use juanzong_sync::MaterialListDocument;
 
-use crate::entities::{document, document_chunk};
+use crate::entities::{device, document, document_chunk, sync_state};
 use crate::error::{ApiError, ApiResult};
 
 /// Takes the per-list lock for the rest of the transaction.
@@ -158,4 +158,29 @@ pub async fn needing_compaction<C: ConnectionTrait>(db: &C, max_chunks: i32) -> 
         .filter(|row| row.chunk_count > max_chunks || row.chunk_bytes > row.snapshot.len() as i64)
         .map(|row| row.list_id)
         .collect())
+}
+
+/// Peer states (同步状态) unused for this many days are deleted. A device that syncs again after
+/// that starts from a fresh state: its first message is larger, nothing is lost.
+pub const PEER_STATE_MAX_AGE_DAYS: i64 = 180;
+
+/// Deletes the peer states of revoked devices and those unused for [`PEER_STATE_MAX_AGE_DAYS`];
+/// returns how many rows went. One statement each, so several server processes may run it at once.
+pub async fn prune_peer_states<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> ApiResult<u64> {
+    let cutoff = now - chrono::Duration::days(PEER_STATE_MAX_AGE_DAYS);
+    let stale = sync_state::Entity::delete_many()
+        .filter(sync_state::Column::UpdatedAt.lt(cutoff))
+        .exec(db)
+        .await?;
+
+    let revoked_devices = sea_orm::sea_query::Query::select()
+        .column(device::Column::Id)
+        .from(device::Entity)
+        .and_where(device::Column::RevokedAt.is_not_null())
+        .to_owned();
+    let revoked = sync_state::Entity::delete_many()
+        .filter(sync_state::Column::DeviceId.in_subquery(revoked_devices))
+        .exec(db)
+        .await?;
+    Ok(stale.rows_affected + revoked.rows_affected)
 }

@@ -5,11 +5,14 @@
 //! touch (403) rejects the whole request before anything is stored. Each list is then synced in its own write transaction holding the
 //! list's lock: load, check actor bindings, apply, store the new changes, the peer state, the
 //! relational rows and the feed events, commit, and only then return the reply.
+//!
+//! On PostgreSQL up to [`LISTS_IN_PARALLEL`] lists of one request are synced at the same time,
+//! each in its own transaction; on SQLite, which has one writer, they are synced one after another.
 
 use std::collections::HashSet;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set};
 use uuid::Uuid;
 
 use juanzong_mobile_api::feed::{LIST_CHANGED, RULE_NOTICE};
@@ -28,6 +31,10 @@ use crate::error::{ApiError, ApiResult};
 /// Maximum number of lists in one request.
 pub const MAX_DOCUMENTS_PER_REQUEST: usize = 100;
 
+/// Lists of one request synced at the same time on PostgreSQL. Each holds a pooled connection
+/// for its transaction, so this stays well below the pool size.
+pub const LISTS_IN_PARALLEL: usize = 4;
+
 struct Planned {
     list_id: Uuid,
     inspected: Option<InspectedMessage>,
@@ -41,9 +48,8 @@ pub async fn sync(db: &DatabaseConnection, caller: &AuthUser, request: SyncReque
     let single = plans.len() == 1;
 
     let mut replies = Vec::with_capacity(plans.len());
-    for planned in plans {
-        let list_id = planned.list_id;
-        match sync_one(db, caller, planned).await {
+    for (list_id, result) in sync_all(db, caller, plans).await? {
+        match result {
             Ok(reply) => replies.push(reply),
             // With one list, its failure is the request's failure and keeps its HTTP status.
             Err(error) if single => return Err(error),
@@ -59,6 +65,43 @@ pub async fn sync(db: &DatabaseConnection, caller: &AuthUser, request: SyncReque
         }
     }
     Ok(SyncResponse { documents: replies })
+}
+
+/// Syncs every planned list, in the order planned, with [`LISTS_IN_PARALLEL`] at a time on
+/// PostgreSQL.
+async fn sync_all(
+    db: &DatabaseConnection,
+    caller: &AuthUser,
+    plans: Vec<Planned>,
+) -> ApiResult<Vec<(Uuid, ApiResult<DocumentReply>)>> {
+    let mut results = Vec::with_capacity(plans.len());
+    if db.get_database_backend() == DbBackend::Sqlite || plans.len() == 1 {
+        for planned in plans {
+            let list_id = planned.list_id;
+            results.push((list_id, sync_one(db, caller, planned).await));
+        }
+        return Ok(results);
+    }
+
+    let mut plans = plans.into_iter().peekable();
+    while plans.peek().is_some() {
+        let mut running = tokio::task::JoinSet::new();
+        for (index, planned) in plans.by_ref().take(LISTS_IN_PARALLEL).enumerate() {
+            let (db, caller) = (db.clone(), caller.clone());
+            running.spawn(async move {
+                let list_id = planned.list_id;
+                (index, list_id, sync_one(&db, &caller, planned).await)
+            });
+        }
+        let mut batch = Vec::with_capacity(LISTS_IN_PARALLEL);
+        while let Some(joined) = running.join_next().await {
+            let (index, list_id, result) = joined.map_err(|error| ApiError::internal(anyhow::anyhow!(error)))?;
+            batch.push((index, list_id, result));
+        }
+        batch.sort_by_key(|(index, _, _)| *index);
+        results.extend(batch.into_iter().map(|(_, list_id, result)| (list_id, result)));
+    }
+    Ok(results)
 }
 
 async fn plan(db: &DatabaseConnection, caller: &AuthUser, request: SyncRequest) -> ApiResult<Vec<Planned>> {

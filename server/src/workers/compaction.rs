@@ -1,4 +1,5 @@
-//! Folds documents' incremental chunks into new snapshots, so loading a document stays fast.
+//! Folds documents' incremental chunks into new snapshots, so loading a document stays fast, and
+//! deletes peer states that can no longer be used (see [`store::prune_peer_states`]).
 //!
 //! Each document is compacted in its own write transaction holding the list's lock, so a sync
 //! of the same list waits for it, and two server processes never compact one document at once.
@@ -25,6 +26,11 @@ pub async fn run(db: DatabaseConnection, interval: Duration, mut stopped: watch:
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "compacted documents"),
             Err(error) => tracing::warn!(%error, "document compaction pass failed"),
+        }
+        match store::prune_peer_states(&db, Utc::now()).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "deleted unused peer states"),
+            Err(error) => tracing::warn!(%error, "peer state pruning failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}

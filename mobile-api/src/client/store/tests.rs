@@ -66,6 +66,7 @@ fn everything_survives_reopen() {
     let feed = FeedState {
         cursor: 42,
         notices: vec![],
+        stale: [list_id].into_iter().collect(),
     };
     store.save_feed(&feed).unwrap();
     let photo = store.save_photo(&"ab".repeat(32), b"jpeg bytes").unwrap();
@@ -209,4 +210,15 @@ fn lock_is_exclusive() {
     assert_eq!(store.lock().unwrap_err().code(), "STORE_BUSY");
     drop(held);
     assert!(store.lock().is_ok());
+}
+
+#[test]
+fn feed_state_without_stale_lists_still_reads() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = OfflineStore::open(folder.path()).unwrap();
+    // The feed file as stores written before stale marks existed hold it.
+    std::fs::write(folder.path().join("feed.json"), r#"{"cursor": 7, "notices": []}"#).unwrap();
+    let feed = store.feed().unwrap();
+    assert_eq!(feed.cursor, 7);
+    assert!(feed.stale.is_empty());
 }
