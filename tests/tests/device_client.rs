@@ -453,7 +453,7 @@ impl MessageBody for CutBody {
 }
 
 
-on_both_databases!(sync_sends_only_lists_with_something_to_exchange, |app| {
+on_both_databases!(sync_skips_lists_without_news, |app| {
     app.seed_organisation().await?;
     let zhang = phone(&app, "zhang").await?;
     let li = phone(&app, "li").await?;
