@@ -630,6 +630,11 @@ async fn calendar_command(db: &DatabaseConnection, command: CalendarCommand) -> 
                 .unwrap_or_else(|| file.display().to_string());
             let report = calendar_store::import(db, &name, &content, "命令行").await?;
             println!("已导入日历文件 {name}：{}", report.summary_zh());
+            let calendar = calendar_store::load(db).await?;
+            let recorded = crate::deadlines::handover::backfill(db, &calendar, chrono::Utc::now()).await?;
+            if recorded > 0 {
+                println!("已为 {recorded} 份此前缺少日历年份的材料清单计算移送期限。");
+            }
         }
         CalendarCommand::Deadline { rule, from } => {
             let answer = compute_deadline(db, &rule, &from).await?;

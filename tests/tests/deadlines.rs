@@ -199,3 +199,54 @@ on_both_databases!(overdue_across_restart_then_late_handover, |app| {
     assert!(deadline["state_label"].as_str().unwrap().contains("逾期移送"));
     app.stop().await?;
 });
+
+/// A made-up 2023 arrangement, for a list whose return falls in a year the shipped file lacks.
+const YEAR_2023: &str = r#"
+format_version = 1
+
+[[year]]
+year = 2023
+notice = { title = "测试用 2023 年节假日安排", published = 2022-12-08 }
+holidays = [
+  { name = "元旦", start = 2023-01-01, end = 2023-01-02 },
+]
+make_up_workdays = []
+"#;
+
+on_both_databases!(deadline_recorded_after_missing_year_import, |app| {
+    app.seed_organisation().await?;
+    let pair = app.login("zhang", SEED_PASSWORD, "phone-zhang").await?;
+    let token = pair.access_token.clone();
+    let team = pair.user.team_id.clone().unwrap();
+
+    // Returned on Wednesday 1 March 2023, a year the shipped calendar does not cover.
+    let mut phone = TestPhone::with_new_list("zhang", &token, &team, "（2023）豫13执77号");
+    let trip_day = chrono::NaiveDate::from_ymd_opt(2023, 2, 28).unwrap();
+    let mut item = new_item("seizure_record", "查封笔录", 3);
+    item.produced_on = Some(trip_day);
+    phone.document.add_item(item, &editor("zhang"))?;
+    phone.document.set_trip_place("南阳市宛城区", &editor("zhang"))?;
+    phone.document.add_participant("张警官", &editor("zhang"))?;
+    phone.document.set_trip_date(Some(trip_day), &editor("zhang"))?;
+    let returned: chrono::DateTime<Utc> = "2023-03-01T02:00:00Z".parse()?;
+    phone.document.mark_returned(returned, &editor("zhang"))?;
+    phone.sync(&app).await?;
+
+    let path = format!("/api/v1/lists/{}", phone.list_id);
+    let (_, detail) = app.get_json(&path, &token).await?;
+    assert!(detail["server"]["handover_deadline"].is_null(), "{detail}");
+    assert_eq!(detail["server"]["handover_deadline_error"]["code"], "CALENDAR_YEAR_MISSING", "{detail}");
+
+    // Importing the year records the deadline at once, without another sync.
+    let admin = admin_token(&app).await?;
+    let (status, body) = app
+        .post_json("/api/v1/admin/calendar", Some(&admin), &json!({"name": "2023.toml", "content": YEAR_2023}))
+        .await?;
+    assert_eq!(status, 200, "{body}");
+    let (_, detail) = app.get_json(&path, &token).await?;
+    let deadline = &detail["server"]["handover_deadline"];
+    assert_eq!(deadline["last_day"], "2023-03-03", "{detail}");
+    assert_eq!(deadline["state"], "OVERDUE");
+    assert!(detail["server"]["handover_deadline_error"].is_null());
+    app.stop().await?;
+});

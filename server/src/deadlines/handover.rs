@@ -8,14 +8,16 @@
 //! but flagged for the center, since a phone's clock or its user may be wrong.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use juanzong_calendar::{format_deadline_zh, rule_ids, Calendar, DeadlineRules, HandoverState};
 use juanzong_mobile_api::lists::HandoverDeadlineView;
 use juanzong_sync::model::{MaterialList, Status};
 
 use super::calendar_store::calendar_error;
-use crate::entities::handover_deadline;
+use crate::db::begin_write;
+use crate::entities::{handover_deadline, material_list};
+use crate::lists::store;
 use crate::error::{ApiError, ApiResult};
 
 /// A declared return time more than this far after the server learned of it is in the future.
@@ -64,7 +66,7 @@ fn to_deadline(row: &handover_deadline::Model) -> juanzong_calendar::Deadline {
 ///
 /// Nothing happens before the list is marked 已返回单位. A calendar without the needed year is
 /// logged and leaves the list without a stored deadline; reading the list then reports the
-/// missing year.
+/// missing year, and [`backfill`] records the deadline once the year is imported.
 pub async fn on_snapshot<C: ConnectionTrait>(
     db: &C,
     calendar: &Calendar,
@@ -115,20 +117,81 @@ pub async fn on_snapshot<C: ConnectionTrait>(
             }
         }
         None => {
-            let Some(mut fresh) = compute(calendar, &list_id, snapshot, declared, now)? else {
+            let Some(fresh) = compute(calendar, &list_id, snapshot, declared, now)? else {
                 return Ok(());
             };
-            fresh.handed_over_at = handed_over_at;
-            let state = state_at(calendar, &fresh, now)?;
-            fresh.state = state.code().to_string();
-            fresh.working_days_late = late_days(&state);
-            fresh.updated_at = now;
-            super::sweep::remind(db, calendar, &fresh, &state, now).await?;
-            let active: handover_deadline::ActiveModel = fresh.into();
-            active.insert(db).await?;
+            insert(db, calendar, fresh, handed_over_at, now).await?;
         }
     }
     Ok(())
+}
+
+/// Completes a new deadline row with its state at `now`, reminds the team if it is already due,
+/// and inserts it.
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    calendar: &Calendar,
+    mut fresh: handover_deadline::Model,
+    handed_over_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    fresh.handed_over_at = handed_over_at;
+    let state = state_at(calendar, &fresh, now)?;
+    fresh.state = state.code().to_string();
+    fresh.working_days_late = late_days(&state);
+    fresh.updated_at = now;
+    super::sweep::remind(db, calendar, &fresh, &state, now).await?;
+    let active: handover_deadline::ActiveModel = fresh.into();
+    active.insert(db).await?;
+    Ok(())
+}
+
+/// Records the deadlines of returned lists that have none, because the calendar lacked the year
+/// when they were synced. Returns how many were recorded; lists whose year is still missing are
+/// left for a later call. Each list is written in its own transaction holding the list's lock, so
+/// a sync of the list or another server process doing the same waits, then finds the row.
+///
+/// NOTE: the time the server first learned of the return is not stored for such lists, so the
+/// period counts from the declared time, or from `now` when the declared time is in the future,
+/// and the 72-hour "declared long before" flag is not set.
+pub async fn backfill(db: &DatabaseConnection, calendar: &Calendar, now: DateTime<Utc>) -> ApiResult<usize> {
+    let with_deadline = sea_orm::sea_query::Query::select()
+        .column(handover_deadline::Column::ListId)
+        .from(handover_deadline::Entity)
+        .to_owned();
+    let returned = [Status::Returned, Status::HandedOver, Status::Received].map(Status::code);
+    let lists = material_list::Entity::find()
+        .filter(material_list::Column::DeclaredReturnAt.is_not_null())
+        .filter(material_list::Column::Status.is_in(returned))
+        .filter(material_list::Column::ListId.not_in_subquery(with_deadline))
+        .all(db)
+        .await?;
+
+    let mut recorded = 0;
+    for list in lists {
+        let Some(declared) = list.declared_return_at else {
+            continue;
+        };
+        let facts = ListFacts {
+            team_id: list.team_id.clone(),
+            case_number: list.case_number.clone(),
+        };
+        let learned = declared.min(now);
+        let Some(fresh) = compute_row(calendar, &list.list_id, &facts, declared, learned)? else {
+            continue;
+        };
+        let handed_over_at = list.handed_over_at.filter(|_| list.status != Status::Returned.code());
+
+        let txn = begin_write(db).await?;
+        store::lock_list(&txn, &list.list_id).await?;
+        let exists = handover_deadline::Entity::find_by_id(list.list_id.clone()).one(&txn).await?.is_some();
+        if !exists {
+            insert(&txn, calendar, fresh, handed_over_at.map(|at| at.min(now)), now).await?;
+            recorded += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(recorded)
 }
 
 fn late_days(state: &HandoverState) -> Option<i32> {
@@ -138,11 +201,32 @@ fn late_days(state: &HandoverState) -> Option<i32> {
     }
 }
 
-/// Computes a new deadline row, or `None` (logged) when the calendar lacks a year.
+/// The list's fields a deadline row copies.
+struct ListFacts {
+    team_id: String,
+    case_number: String,
+}
+
+/// Computes a new deadline row from a snapshot, or `None` (logged) when the calendar lacks a year.
 fn compute(
     calendar: &Calendar,
     list_id: &str,
     snapshot: &MaterialList,
+    declared: DateTime<Utc>,
+    learned: DateTime<Utc>,
+) -> ApiResult<Option<handover_deadline::Model>> {
+    let facts = ListFacts {
+        team_id: snapshot.team_id.clone(),
+        case_number: snapshot.case_number.to_string(),
+    };
+    compute_row(calendar, list_id, &facts, declared, learned)
+}
+
+/// Computes a new deadline row, or `None` (logged) when the calendar lacks a year.
+fn compute_row(
+    calendar: &Calendar,
+    list_id: &str,
+    facts: &ListFacts,
     declared: DateTime<Utc>,
     learned: DateTime<Utc>,
 ) -> ApiResult<Option<handover_deadline::Model>> {
@@ -160,8 +244,8 @@ fn compute(
     };
     Ok(Some(handover_deadline::Model {
         list_id: list_id.to_string(),
-        team_id: snapshot.team_id.clone(),
-        case_number: snapshot.case_number.clone(),
+        team_id: facts.team_id.clone(),
+        case_number: facts.case_number.clone(),
         rule_id: rule.id.clone(),
         declared_return_at: declared,
         learned_at: learned,

@@ -33,6 +33,11 @@ pub struct SweepReport {
 /// Runs one pass at `now`.
 pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiResult<SweepReport> {
     let calendar = calendar_store::load(db).await?;
+    let recorded = handover::backfill(db, &calendar, now).await?;
+    if recorded > 0 {
+        tracing::info!(recorded, "recorded hand-over deadlines missing a calendar year before");
+    }
+
     let open = handover_deadline::Entity::find()
         .filter(handover_deadline::Column::HandedOverAt.is_null())
         .filter(

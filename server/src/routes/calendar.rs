@@ -72,6 +72,8 @@ pub async fn import(
 ) -> ApiResult<HttpResponse> {
     caller.require_any(&[Role::Admin])?;
     let report = calendar_store::import(&state.db, &body.name, &body.content, &caller.user_id).await?;
+    let calendar = calendar_store::load(&state.db).await?;
+    handover::backfill(&state.db, &calendar, chrono::Utc::now()).await?;
     Ok(HttpResponse::Ok().json(ImportResult {
         summary: report.summary_zh(),
         years_added: report.years_added,
