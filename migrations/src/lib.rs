@@ -9,6 +9,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261204_000001_organisation;
 mod m20261204_000002_material_lists;
 mod m20261204_000003_deadlines;
+mod m20261204_000004_photos;
+mod m20261204_000005_center;
 
 /// The migrator used by `juanzong migrate` and by `juanzong serve` at startup.
 pub struct Migrator;
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_organisation::Migration),
             Box::new(m20261204_000002_material_lists::Migration),
             Box::new(m20261204_000003_deadlines::Migration),
+            Box::new(m20261204_000004_photos::Migration),
+            Box::new(m20261204_000005_center::Migration),
         ]
     }
 }

@@ -229,6 +229,8 @@ pub enum PhotoCommand {
         #[arg(value_name = "文件")]
         file: PathBuf,
     },
+    /// 上传服务器缺少的照片（先同步清单；中断的上传会从已收到的部分续传）
+    Upload,
 }
 
 #[derive(Debug, Args)]
@@ -379,6 +381,9 @@ pub async fn run(cli: Cli) -> Result<(), ClientError> {
         Commands::Photo(PhotoCommand::Attach { list, item, file }) => {
             let hash = client.attach_photo(list, item, &file)?;
             output::photo_attached(&hash, json);
+        }
+        Commands::Photo(PhotoCommand::Upload) => {
+            output::photos_uploaded(&client.upload_photos().await?, json)
         }
         Commands::Sync(_) => output::sync_report(&client.sync().await?, json),
         Commands::Feed => output::notices(&client.notices()?, json),

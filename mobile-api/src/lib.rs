@@ -2,11 +2,13 @@
 //! the device client: an offline store, the sync loop and the `juanzong-device` command line.
 
 pub mod auth;
+pub mod center;
 pub mod cli;
 pub mod client;
 pub mod error;
 pub mod feed;
 pub mod lists;
+pub mod photos;
 pub mod sync;
 
 pub use error::ErrorBody;

@@ -64,3 +64,17 @@ fn help_exits_with_zero() {
     assert!(stdout.contains("用法："), "{stdout}");
     assert!(stdout.contains("与服务器同步全部清单"), "{stdout}");
 }
+
+#[test]
+fn photo_upload_needs_login() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = run(folder.path(), &["photo", "--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("上传服务器缺少的照片"), "{stdout}");
+
+    let output = run(folder.path(), &["photo", "upload"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("NOT_LOGGED_IN"), "{stderr}");
+}

@@ -71,6 +71,27 @@ pub enum Commands {
     /// 照片处理：在本机检查一张照片（不需要服务器）
     #[command(subcommand)]
     Photo(PhotoCommand),
+    /// 演示外勤团队与卷宗管理中心的一天：离线登记、同步、照片识别、移送期限、接收登记和统计（需先启动服务）
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// 服务地址，例如 http://127.0.0.1:8080；不填则使用配置中的监听地址
+    #[arg(long, value_name = "地址")]
+    pub server: Option<String>,
+    /// 照片目录：有 MANIFEST.tsv 时取其中的文书照片，否则按文件名顺序取图片；不填则用中文字体生成文书照片
+    #[arg(long, value_name = "目录")]
+    pub photos: Option<PathBuf>,
+    /// 法院代字；系统中只有一个法院时可省略，没有法院时创建 豫13
+    #[arg(long, value_name = "代字")]
+    pub court: Option<String>,
+    /// 保存三部模拟手机的离线数据和照片的目录；不填则使用临时目录，结束后删除
+    #[arg(long, value_name = "目录")]
+    pub work_dir: Option<PathBuf>,
+    /// 等待服务器处理全部照片的最长时间（秒）
+    #[arg(long, value_name = "秒", default_value_t = 600)]
+    pub photo_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -394,6 +415,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Commands::Serve(args) => serve(&cli.global, args).await,
         Commands::Photo(PhotoCommand::Inspect { file, json }) => photo_inspect(&file, json).await,
+        Commands::Demo(args) => demo(&cli.global, args).await,
         other => {
             let settings = load_settings(&cli.global, None, false)?;
             telemetry::init("warn", false);
@@ -442,7 +464,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
 
 async fn run_admin_command(db: &DatabaseConnection, command: Commands) -> Result<(), CliError> {
     match command {
-        Commands::Serve(_) | Commands::Photo(_) => unreachable!("handled by run"),
+        Commands::Serve(_) | Commands::Photo(_) | Commands::Demo(_) => unreachable!("handled by run"),
         Commands::Migrate => {
             println!("数据库迁移已完成，结构为最新版本。");
             Ok(())
@@ -712,5 +734,50 @@ async fn photo_inspect(file: &std::path::Path, json: bool) -> Result<(), CliErro
     println!("OCR 平均置信度：{}", inspection.ocr.mean_confidence);
     println!("识别出的案号：{}", if case_numbers.is_empty() { "无".to_string() } else { case_numbers.join("、") });
     println!("OCR 文字：\n{}", inspection.ocr.text);
+    Ok(())
+}
+
+/// Prepares the demo's organisation on the database, then runs the scenario against the server
+/// over HTTP.
+async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), CliError> {
+    use juanzong_demo::{run, DemoOptions, PhotoSource};
+
+    let settings = load_settings(global, None, false)?;
+    telemetry::init("warn", false);
+    warn_unknown_variables();
+    let db = open_database(&settings).await?;
+    let prepared = crate::demo::prepare(&db, args.court.as_deref()).await;
+    db.close().await.ok();
+    let (accounts, setting) = prepared?;
+
+    let server_url = args.server.unwrap_or_else(|| format!("http://{}", settings.listen));
+    let photos = match args.photos {
+        Some(folder) => PhotoSource::Folder(folder),
+        None => PhotoSource::Generate,
+    };
+    println!("卷宗同步演示：外勤团队与卷宗管理中心的一天");
+    let options = DemoOptions {
+        server_url,
+        accounts: accounts.clone(),
+        setting,
+        photos,
+        work_dir: args.work_dir,
+        photo_timeout: std::time::Duration::from_secs(args.photo_timeout),
+    };
+    let mut stdout = std::io::stdout();
+    run(options, &mut stdout)
+        .await
+        .map_err(|error| CliError::Failed(format!("演示中断：{error}（{}）", error.code())))?;
+
+    println!("\n演示账号（本次运行重置的密码，可用于按 README 手动操作）：");
+    for account in [
+        &accounts.officer_a,
+        &accounts.officer_b,
+        &accounts.disposal_officer,
+        &accounts.center_intake,
+        &accounts.data_manager,
+    ] {
+        println!("  {}（{}）密码：{}", account.username, account.display_name, account.password);
+    }
     Ok(())
 }

@@ -48,6 +48,22 @@ pub struct Settings {
     pub log_format: String,
     /// A `tracing` filter such as `info` or `juanzong_server=debug,info`.
     pub log_level: String,
+    /// Largest photo upload accepted, in bytes. Larger uploads get 413 before their body is read.
+    pub blob_max_bytes: u64,
+    /// How long a stored photo that no list refers to is kept before garbage collection removes
+    /// it, in seconds.
+    pub blob_gc_grace_seconds: u64,
+    /// Seconds between two garbage-collection passes over blobs and unfinished uploads.
+    pub blob_gc_interval_seconds: u64,
+    /// How long the bytes of an unfinished upload are kept for resuming it, in seconds, counted
+    /// from the last byte received.
+    pub blob_partial_max_age_seconds: u64,
+    /// Photo processing threads of this process, each with its own Tesseract engine. 0 leaves
+    /// the processing to other server processes on the same database.
+    pub photo_workers: usize,
+    /// How long a worker's claim on a photo lasts, in seconds. A claim older than this, left by a
+    /// stopped or crashed process, is taken over by another worker.
+    pub photo_lease_seconds: u64,
 }
 
 impl Default for Settings {
@@ -64,6 +80,12 @@ impl Default for Settings {
             refresh_token_days: 30,
             log_format: "text".to_string(),
             log_level: "info".to_string(),
+            blob_max_bytes: 30 * 1024 * 1024,
+            blob_gc_grace_seconds: 7 * 24 * 3600,
+            blob_gc_interval_seconds: 3600,
+            blob_partial_max_age_seconds: 24 * 3600,
+            photo_workers: 1,
+            photo_lease_seconds: 300,
         }
     }
 }
@@ -162,6 +184,7 @@ impl Settings {
                 self.log_format
             )));
         }
+        self.validate_photo_settings()?;
         if let Some(secret) = &self.jwt_secret {
             if secret.expose().len() < 32 {
                 return Err(ConfigError::new(
@@ -170,6 +193,37 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    fn validate_photo_settings(&self) -> Result<(), ConfigError> {
+        const MAX_BLOB_BYTES: u64 = 1024 * 1024 * 1024;
+        if !(1024..=MAX_BLOB_BYTES).contains(&self.blob_max_bytes) {
+            return Err(ConfigError::new(format!(
+                "配置项 blob_max_bytes 的值 {} 无效：应为 1024 至 {MAX_BLOB_BYTES} 之间的字节数（默认 31457280，即 30 MB）。",
+                self.blob_max_bytes
+            )));
+        }
+        if self.photo_workers > 64 {
+            return Err(ConfigError::new(format!(
+                "配置项 photo_workers 的值 {} 无效：应为 0 至 64 之间的整数（每个线程各占一个 Tesseract 引擎）。",
+                self.photo_workers
+            )));
+        }
+        for (name, value) in [
+            ("blob_gc_interval_seconds", self.blob_gc_interval_seconds),
+            ("blob_partial_max_age_seconds", self.blob_partial_max_age_seconds),
+            ("photo_lease_seconds", self.photo_lease_seconds),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(format!("配置项 {name} 无效：应为不小于 1 的秒数。")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns the folder of the blob store: `data_dir/blobs`.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
     }
 
     /// Returns the database URL in force: the configured one, or SQLite in the data folder.
@@ -378,6 +432,26 @@ mod tests {
             settings.effective_database_url().expose(),
             "sqlite://./data/juanzong.db"
         );
+    }
+
+    #[test]
+    fn validate_rejects_too_many_photo_workers() {
+        let settings = Settings {
+            photo_workers: 65,
+            ..Settings::default()
+        };
+        let error = settings.validate().unwrap_err();
+        assert!(error.message.contains("photo_workers"), "{}", error.message);
+    }
+
+    #[test]
+    fn validate_rejects_zero_lease() {
+        let settings = Settings {
+            photo_lease_seconds: 0,
+            ..Settings::default()
+        };
+        let error = settings.validate().unwrap_err();
+        assert!(error.message.contains("photo_lease_seconds"), "{}", error.message);
     }
 
     #[test]

@@ -80,6 +80,20 @@ impl ApiError {
         }
     }
 
+    pub fn payload_too_large(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::PayloadTooLarge {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unsupported_media_type(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::UnsupportedMediaType {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// Wraps a server fault, keeping its cause for the log.
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(error.into())

@@ -16,6 +16,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::TokenKeys;
 use crate::auth::secret;
+use crate::blobs::BlobStore;
 use crate::config::Settings;
 use crate::error::{json_error_handler, path_error_handler, query_error_handler, route_not_found};
 use crate::org::service as org;
@@ -33,6 +34,8 @@ pub struct Application {
     server: Server,
     port: u16,
     db: DatabaseConnection,
+    /// Shared state for the background workers; the HTTP handlers own a copy.
+    state: AppState,
     /// The administrator's password, generated on the first start only.
     pub initial_admin_password: Option<String>,
 }
@@ -55,6 +58,12 @@ impl Application {
             )
         })?;
         let port = listener.local_addr()?.port();
+        let blobs = BlobStore::open(settings.blob_dir()).with_context(|| {
+            format!(
+                "无法创建照片存储目录 {}：请检查数据目录的权限，或用 --data-dir 指定其他目录。",
+                settings.blob_dir().display()
+            )
+        })?;
 
         let keys = TokenKeys::new(
             &key,
@@ -64,12 +73,15 @@ impl Application {
             db: db.clone(),
             keys,
             settings: Arc::new(settings),
+            blobs,
+            photo_queue: Arc::new(tokio::sync::Notify::new()),
         };
-        let server = serve(listener, state)?;
+        let server = serve(listener, state.clone())?;
         Ok(Application {
             server,
             port,
             db,
+            state,
             initial_admin_password,
         })
     }
@@ -86,7 +98,7 @@ impl Application {
 
     /// Serves until stopped, then stops the workers and closes the database pool.
     pub async fn run(self) -> anyhow::Result<()> {
-        let workers = Workers::start(self.db.clone());
+        let workers = Workers::start(&self.state);
         let served = self.server.await;
         workers.stop().await;
         served.context("HTTP 服务异常退出")?;

@@ -484,3 +484,55 @@ on_both_databases!(sync_skips_lists_without_news, |app| {
     assert_eq!(zhang.client.list(first)?.live_items().len(), 2);
     app.stop().await?;
 });
+
+on_both_databases!(center_results_reach_the_phone, |app| {
+    app.seed_organisation().await?;
+    let zhang = phone(&app, "zhang").await?;
+
+    let list_id = zhang.client.create_list(enforcement_list(CASE))?;
+    let record_id = zhang.client.add_item(list_id, record("执行笔录-张某", 3))?;
+    let inquiry_id = zhang.client.add_item(list_id, record("询问笔录-李某", 2))?;
+    zhang.client.mark_returned(list_id, Utc::now() - chrono::Duration::hours(2))?;
+    zhang.client.hand_over(list_id)?;
+    zhang.client.sync().await?;
+    assert!(zhang.client.center_results()?.is_none(), "nothing registered yet");
+
+    // The clerk receives the record and rejects the inquiry record.
+    let clerk = app.login("zhao", SEED_PASSWORD, "desk-zhao").await?;
+    let receipt = serde_json::json!({
+        "registration_id": uuid::Uuid::new_v4(),
+        "list_id": list_id,
+        "handed_over_by": "张警官",
+        "check": {"items": [
+            {"item_id": record_id, "result": "received"},
+            {"item_id": inquiry_id, "result": "rejected", "reason": "missing_signature",
+             "correction": "末页缺少被询问人签名，请补签后重新移送"},
+        ]},
+    });
+    let (status, body) = app.post_json("/api/v1/center/receipts", Some(&clerk.access_token), &receipt).await?;
+    assert_eq!(status, 200, "{body}");
+    let entry_id: uuid::Uuid = serde_json::from_value(body["entry_id"].clone())?;
+
+    // The next sync brings the receipt and the task to the phone, which keeps them offline.
+    let report = zhang.client.sync().await?;
+    assert!(report.center_results_refreshed);
+    let results = zhang.client.center_results()?.expect("results stored");
+    assert_eq!(results.lists.len(), 1);
+    assert_eq!(results.lists[0].list_id, list_id);
+    assert_eq!(results.tasks.len(), 1);
+    assert_eq!(results.tasks[0].item_id, inquiry_id);
+    assert!(results.tasks[0].message.contains("末页缺少被询问人签名"), "{}", results.tasks[0].message);
+    assert!(report.feed_notices.iter().any(|notice| notice.kind == "center_task"));
+    assert_eq!(zhang.client.list(list_id)?.status, Status::Received);
+
+    // The team disputes the 修改意见 from the phone; sending it twice stores one dispute.
+    let dispute_id = uuid::Uuid::new_v4();
+    let reason = "被询问人拒绝签名，笔录已注明";
+    let dispute = zhang.client.raise_dispute(dispute_id, entry_id, inquiry_id, reason).await?;
+    assert_eq!(dispute.decision, None);
+    let again = zhang.client.raise_dispute(dispute_id, entry_id, inquiry_id, reason).await?;
+    assert_eq!(again.dispute_id, dispute.dispute_id);
+    let results = zhang.client.center_results()?.expect("results stored");
+    assert_eq!(results.tasks[0].dispute.as_ref().map(|d| d.dispute_id), Some(dispute_id));
+    app.stop().await?;
+});

@@ -8,7 +8,7 @@ use juanzong_sync::{MaterialList, Violation};
 
 use crate::auth::UserInfo;
 use crate::cli::values::format_local;
-use crate::client::{LocalList, StoredNotice, SyncReport};
+use crate::client::{LocalList, StoredNotice, SyncReport, UploadReport};
 use crate::lists::ListDetail;
 
 fn print_json<T: Serialize>(value: &T) {
@@ -50,6 +50,25 @@ pub fn photo_attached(hash: &str, json: bool) {
         print_json(&json!({ "sha256": hash }));
     } else {
         println!("照片已添加，SHA-256：{hash}");
+    }
+}
+
+pub fn photos_uploaded(report: &UploadReport, json: bool) {
+    if json {
+        print_json(report);
+        return;
+    }
+    println!(
+        "服务器缺少 {} 张照片：已上传 {} 张（其中续传 {} 张），服务器已有 {} 张，本设备没有 {} 张，失败 {} 张。",
+        report.requested,
+        report.uploaded.len(),
+        report.resumed.len(),
+        report.already_stored.len(),
+        report.not_on_device.len(),
+        report.failed.len()
+    );
+    for failure in &report.failed {
+        println!("  {}：{}（{}）", failure.sha256, failure.message, failure.code);
     }
 }
 

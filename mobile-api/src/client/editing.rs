@@ -173,8 +173,7 @@ impl Client {
             source,
         })?;
         let hash = hex::encode(Sha256::digest(&bytes));
-        // NOTE: the photo stays in the local store only: the mobile API has no photo upload
-        // endpoint yet, so the server receives the hash but not the image.
+        // The list carries the hash; the bytes go to the server in `Client::upload_photos`.
         self.store.save_photo(&hash, &bytes)?;
         self.edit(list_id, |document, editor| {
             document.attach_photo(item_id, &hash, editor)

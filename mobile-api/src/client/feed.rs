@@ -11,6 +11,7 @@ use juanzong_sync::MaterialListDocument;
 use crate::client::error::ClientError;
 use crate::client::http::Connection;
 use crate::client::store::{OfflineStore, StoredNotice};
+use crate::center::{CENTER_TASK, DISPUTE_DECIDED, RECEIPT_REGISTERED};
 use crate::feed::{FeedPage, LIST_CHANGED, REMINDER, RULE_NOTICE};
 
 /// Most pages read in one pull, so a server that always sets `more` cannot keep the client
@@ -24,6 +25,8 @@ pub(crate) struct Pulled {
     pub new_lists: Vec<Uuid>,
     /// Notices and reminders stored by this pull.
     pub notices: Vec<StoredNotice>,
+    /// Whether the pull brought an event of the case-file center (receipt, task, decision).
+    pub center_events: bool,
 }
 
 /// Reads the feed from the stored cursor to its end, or up to [`MAX_PAGES`] pages.
@@ -67,7 +70,10 @@ pub(crate) fn apply_page(
                     pulled.new_lists.push(list_id);
                 }
             }
-            (RULE_NOTICE | REMINDER, _) => {
+            (RULE_NOTICE | REMINDER | RECEIPT_REGISTERED | CENTER_TASK | DISPUTE_DECIDED, _) => {
+                if [RECEIPT_REGISTERED, CENTER_TASK, DISPUTE_DECIDED].contains(&event.kind.as_str()) {
+                    pulled.center_events = true;
+                }
                 if feed.notices.iter().all(|n| n.event_id != event.id) {
                     let notice = StoredNotice {
                         event_id: event.id,

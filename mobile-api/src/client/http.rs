@@ -56,7 +56,7 @@ impl RawResponse {
     }
 }
 
-fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
+pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(body) {
         Ok(error) => ClientError::Api {
             status: status.as_u16(),
@@ -243,11 +243,58 @@ impl Connection<'_> {
             .json()
     }
 
+    /// Sends one `PUT` of raw bytes, without retries: a photo upload that breaks off is resumed
+    /// from the bytes the server kept, which the caller reads first. Refreshes the tokens
+    /// once on `TOKEN_EXPIRED`. Returns the response, whatever its status.
+    pub(crate) async fn put_bytes_once(
+        &mut self,
+        path: &str,
+        content_range: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<(StatusCode, Vec<u8>), ClientError> {
+        let single = RetryPolicy { max_attempts: 1, ..self.policy.clone() };
+        let build = |token: &str, base: &str| {
+            let mut request = self
+                .http
+                .put(format!("{base}{path}"))
+                .header(CONTENT_TYPE, "application/octet-stream")
+                .bearer_auth(token)
+                .body(body.clone());
+            if let Some(range) = content_range {
+                request = request.header(reqwest::header::CONTENT_RANGE, range);
+            }
+            request
+        };
+        let base = self.session.server_url.clone();
+        let token = self.session.access_token.clone();
+        let mut response = send_with_retry(&single, || build(&token, &base)).await?;
+        let expired = response.status == StatusCode::UNAUTHORIZED
+            && serde_json::from_slice::<ErrorBody>(&response.body)
+                .is_ok_and(|body| body.code == "TOKEN_EXPIRED");
+        if expired {
+            self.refresh().await?;
+            let token = self.session.access_token.clone();
+            response = send_with_retry(&single, || build(&token, &base)).await?;
+        }
+        Ok((response.status, response.body))
+    }
+
     /// Sends an authenticated POST with a JSON body and ignores the response body.
     pub async fn post_json<B: Serialize>(&mut self, path: &str, body: &B) -> Result<(), ClientError> {
         self.send(|http, base| http.request(Method::POST, format!("{base}{path}")).json(body))
             .await
             .map(|_| ())
+    }
+
+    /// Sends an authenticated POST with a JSON body and parses the JSON response.
+    pub async fn post_json_reply<B: Serialize, T: DeserializeOwned>(
+        &mut self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        self.send(|http, base| http.request(Method::POST, format!("{base}{path}")).json(body))
+            .await?
+            .json()
     }
 
     async fn post_sync(&mut self, request: &SyncRequest) -> Result<Exchanged, ClientError> {

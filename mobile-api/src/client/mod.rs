@@ -13,6 +13,7 @@
 //!   the feed reported stays marked stale until it converged, so a cut sync misses nothing;
 //! - [`Client::upload_photos`] sends only the photos the server names as missing.
 
+mod center;
 pub mod error;
 mod editing;
 mod feed;
@@ -82,6 +83,8 @@ pub struct SyncReport {
     pub feed_notices: Vec<StoredNotice>,
     /// Lists whose server data was fetched and stored.
     pub details_refreshed: usize,
+    /// Whether the feed brought a center event, so the center's results were fetched and stored.
+    pub center_results_refreshed: bool,
 }
 
 /// The device client over one store folder.
@@ -215,6 +218,7 @@ impl Client {
         let mut report = SyncReport::default();
 
         let pulled = feed::pull(&self.store, &mut connection, self.options.feed_page_size).await?;
+        let mut center_events = pulled.center_events;
         report.new_lists.extend(pulled.new_lists);
         report.feed_notices.extend(pulled.notices);
 
@@ -224,6 +228,7 @@ impl Client {
         self.clear_stale(&report.rounds.synced)?;
 
         let pulled = feed::pull(&self.store, &mut connection, self.options.feed_page_size).await?;
+        center_events |= pulled.center_events;
         report.feed_notices.extend(pulled.notices);
         if !pulled.new_lists.is_empty() {
             let more =
@@ -238,6 +243,12 @@ impl Client {
                 report.details_refreshed += 1;
             }
         }
+        if center_events {
+            let results: crate::center::TeamResults =
+                connection.get_json("/api/v1/center/results").await?;
+            self.store.save_center_results(&results)?;
+            report.center_results_refreshed = true;
+        }
         tracing::info!(
             rounds = report.rounds.rounds,
             synced = report.rounds.synced.len(),
@@ -250,7 +261,7 @@ impl Client {
     }
 
     /// Uploads the photos that the server lacks and this device holds, resuming uploads that
-    /// broke off (see [`photos`]). Sync the lists first: the server asks only for photos that
+    /// broke off (see [`photos`]). Sync the lists first: the server requests only photos that
     /// synced lists refer to.
     pub async fn upload_photos(&self) -> Result<UploadReport, ClientError> {
         let session = self.session()?;

@@ -46,6 +46,7 @@ const PHOTOS_DIR: &str = "photos";
 const DOCUMENT_FILE: &str = "document.automerge";
 const PEER_STATE_FILE: &str = "peer-state.bin";
 const SERVER_DATA_FILE: &str = "server.json";
+const CENTER_RESULTS_FILE: &str = "center-results.json";
 /// Marks temporary files; a name containing it is never read as data.
 const TEMP_MARKER: &str = ".tmp-";
 
@@ -209,6 +210,15 @@ impl OfflineStore {
 
     pub fn save_feed(&self, feed: &FeedState) -> Result<(), ClientError> {
         self.write_json(&self.root.join(FEED_FILE), feed)
+    }
+
+    /// Returns the case-file center's results stored by the last fetch.
+    pub fn center_results(&self) -> Result<Option<crate::center::TeamResults>, ClientError> {
+        self.read_json(&self.root.join(CENTER_RESULTS_FILE))
+    }
+
+    pub fn save_center_results(&self, results: &crate::center::TeamResults) -> Result<(), ClientError> {
+        self.write_json(&self.root.join(CENTER_RESULTS_FILE), results)
     }
 
     /// Returns the ids of the lists kept locally, sorted.

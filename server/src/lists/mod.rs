@@ -3,6 +3,7 @@
 //! service that ties them together.
 
 pub mod access;
+pub mod center_write;
 pub mod feed;
 pub mod query;
 pub mod rows;

@@ -70,7 +70,7 @@ pub async fn write<C: ConnectionTrait>(db: &C, snapshot: &MaterialList, now: Dat
         .insert(db)
         .await?;
     }
-    Ok(())
+    crate::photos::references::replace_for_list(db, snapshot, now).await
 }
 
 /// Marks every column of a model converted with `into_active_model` as changed, so `update`

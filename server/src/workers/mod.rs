@@ -1,14 +1,18 @@
 //! Background workers. Each runs as a tokio task until the server stops, and coordinates with
-//! other server processes through the database, never through memory.
+//! other server processes through the database, never through memory. Photo processing also
+//! runs one dedicated thread per Tesseract engine (see [`photos`]).
 
+pub mod blob_gc;
 pub mod compaction;
 pub mod deadlines;
+pub mod photos;
 
 use std::time::Duration;
 
-use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+use crate::state::AppState;
 
 /// Running workers and the signal that stops them.
 pub struct Workers {
@@ -18,9 +22,10 @@ pub struct Workers {
 
 impl Workers {
     /// Starts every worker.
-    pub fn start(db: DatabaseConnection) -> Workers {
+    pub fn start(state: &AppState) -> Workers {
         let (stop, stopped) = watch::channel(false);
-        let tasks = vec![
+        let db = state.db.clone();
+        let mut tasks = vec![
             tokio::spawn(compaction::run(
                 db.clone(),
                 Duration::from_secs(compaction::INTERVAL_SECONDS),
@@ -29,9 +34,11 @@ impl Workers {
             tokio::spawn(deadlines::run(
                 db,
                 Duration::from_secs(deadlines::INTERVAL_SECONDS),
-                stopped,
+                stopped.clone(),
             )),
+            tokio::spawn(blob_gc::run(state.clone(), stopped.clone())),
         ];
+        tasks.extend(photos::start(state, stopped));
         Workers { stop, tasks }
     }
 
