@@ -61,8 +61,28 @@ pub enum Commands {
     Photo(PhotoCommand),
     /// 与服务器同步全部清单
     Sync(SyncArgs),
-    /// 显示已收到的规则提醒和到期提醒
+    /// 显示已收到的规则提醒、到期提醒和卷宗管理中心的通知
     Feed,
+    /// 显示卷宗管理中心的接收结果和待办（缺失、不规范的材料）
+    Results(ResultsArgs),
+    /// 对不规范材料的修改意见提出异议，由执行局长决定
+    Dispute(DisputeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResultsArgs {
+    /// 先从服务器获取最新结果（默认显示本设备上次保存的结果，无需网络）
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DisputeArgs {
+    /// 被退回材料的材料编号（见 results 命令的待办）
+    pub item: Uuid,
+    /// 异议理由
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -387,8 +407,35 @@ pub async fn run(cli: Cli) -> Result<(), ClientError> {
         }
         Commands::Sync(_) => output::sync_report(&client.sync().await?, json),
         Commands::Feed => output::notices(&client.notices()?, json),
+        Commands::Results(args) => {
+            let results = if args.refresh {
+                Some(client.refresh_center_results().await?)
+            } else {
+                client.center_results()?
+            };
+            output::center_results(results.as_ref(), json);
+        }
+        Commands::Dispute(args) => {
+            let dispute = raise_dispute(&client, args).await?;
+            output::dispute(&dispute, json);
+        }
     }
     Ok(())
+}
+
+/// Raises a dispute over the rejected item's task, which names the register entry. The dispute id
+/// is derived from the entry and item, so running the command again sends the same dispute.
+async fn raise_dispute(client: &Client, args: DisputeArgs) -> Result<crate::center::DisputeView, ClientError> {
+    let results = match client.center_results()? {
+        Some(results) => results,
+        None => client.refresh_center_results().await?,
+    };
+    let Some(task) = results.tasks.iter().find(|task| task.item_id == args.item) else {
+        return Err(ClientError::TaskNotFound(args.item));
+    };
+    let key = format!("{}:{}", task.entry_id, task.item_id);
+    let dispute_id = Uuid::new_v5(&Uuid::NAMESPACE_OID, key.as_bytes());
+    client.raise_dispute(dispute_id, task.entry_id, task.item_id, &args.reason).await
 }
 
 fn list_command(client: &Client, command: ListCommand, json: bool) -> Result<(), ClientError> {

@@ -78,3 +78,22 @@ fn photo_upload_needs_login() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("NOT_LOGGED_IN"), "{stderr}");
 }
+
+#[test]
+fn results_work_offline_and_dispute_needs_login() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = run(folder.path(), &["results"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(text(&output.stdout).contains("还没有卷宗管理中心的结果"));
+
+    let output = run(folder.path(), &["--json", "results"]);
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value, serde_json::Value::Null);
+
+    let item = "0190a0b0-0000-7000-8000-000000000001";
+    let output = run(folder.path(), &["dispute", item, "--reason", "被询问人拒绝签名"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("NOT_LOGGED_IN"), "{stderr}");
+}

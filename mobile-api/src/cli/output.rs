@@ -218,6 +218,9 @@ fn describe_notice(notice: &StoredNotice) -> String {
     let kind = match notice.kind.as_str() {
         crate::feed::RULE_NOTICE => "规则提醒",
         crate::feed::REMINDER => "到期提醒",
+        crate::center::RECEIPT_REGISTERED => "接收登记",
+        crate::center::CENTER_TASK => "中心待办",
+        crate::center::DISPUTE_DECIDED => "异议决定",
         other => other,
     };
     let list = notice
@@ -231,4 +234,57 @@ fn describe_notice(notice: &StoredNotice) -> String {
         .map(|code| format!("（{code}）"))
         .unwrap_or_default();
     format!("[{kind}] {list}{message}{code}")
+}
+
+pub fn center_results(results: Option<&crate::center::TeamResults>, json: bool) {
+    if json {
+        print_json(&results);
+        return;
+    }
+    let Some(results) = results else {
+        println!("本设备还没有卷宗管理中心的结果。同步后或运行 results --refresh 获取。");
+        return;
+    };
+    if results.lists.is_empty() {
+        println!("卷宗管理中心尚未登记本团队移送的材料。");
+    }
+    for list in &results.lists {
+        let counts = &list.counts;
+        let timeliness = list.timeliness_label.as_deref().unwrap_or("");
+        println!(
+            "回执 {}　{}　接收于 {}　{}",
+            list.receipt_number,
+            list.case_number,
+            format_local(list.received_at),
+            timeliness
+        );
+        println!(
+            "　已收 {}，缺失 {}，页数不符 {}，不规范 {}，清单外材料 {}",
+            counts.received, counts.missing, counts.page_mismatch, counts.rejected, counts.extra
+        );
+    }
+    if results.tasks.is_empty() {
+        println!("没有待办。");
+        return;
+    }
+    println!("待办（{} 项）：", results.tasks.len());
+    for task in &results.tasks {
+        let dispute = task
+            .dispute
+            .as_ref()
+            .map(|dispute| format!("　异议：{}", dispute.decision_label))
+            .unwrap_or_default();
+        println!("　{}　材料 {}：{}{dispute}", task.case_number, task.item_id, task.message);
+    }
+}
+
+pub fn dispute(dispute: &crate::center::DisputeView, json: bool) {
+    if json {
+        print_json(dispute);
+        return;
+    }
+    println!(
+        "已提出异议（登记 {}，材料 {}）：{}。{}",
+        dispute.entry_number, dispute.item_id, dispute.reason, dispute.decision_label
+    );
 }

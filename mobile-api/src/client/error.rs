@@ -39,6 +39,8 @@ pub enum ClientError {
     StoreBusy(PathBuf),
     #[error("本地没有清单 {0}")]
     ListNotFound(Uuid),
+    #[error("卷宗管理中心的待办中没有材料 {0}。请先运行 results --refresh 查看被退回的材料。")]
+    TaskNotFound(Uuid),
     #[error("当前用户不属于任何团队，不能创建清单")]
     NoTeam,
     #[error(transparent)]
@@ -78,6 +80,7 @@ impl ClientError {
             ClientError::InvalidServerUrl(_) => "SERVER_URL_INVALID",
             ClientError::StoreIo { .. } => "STORE_IO_FAILED",
             ClientError::StoreCorrupt { .. } => "STORE_CORRUPT",
+            ClientError::TaskNotFound(_) => "TASK_NOT_FOUND",
             ClientError::StoreBusy(_) => "STORE_BUSY",
             ClientError::ListNotFound(_) => "LIST_NOT_FOUND",
             ClientError::NoTeam => "NO_TEAM",
