@@ -403,7 +403,11 @@ pub async fn run(cli: Cli) -> Result<(), ClientError> {
             output::photo_attached(&hash, json);
         }
         Commands::Photo(PhotoCommand::Upload) => {
-            output::photos_uploaded(&client.upload_photos().await?, json)
+            let report = client.upload_photos().await?;
+            output::photos_uploaded(&report, json);
+            if !report.failed.is_empty() {
+                return Err(ClientError::UploadsFailed(report.failed.len()));
+            }
         }
         Commands::Sync(_) => output::sync_report(&client.sync().await?, json),
         Commands::Feed => output::notices(&client.notices()?, json),

@@ -190,10 +190,13 @@ pub fn json_error_handler(
             code: "UNSUPPORTED_CONTENT_TYPE",
             message: "请求体应为 JSON，请设置 Content-Type: application/json。".to_string(),
         },
-        JsonPayloadError::Deserialize(inner) => ApiError::bad_request(
-            "INVALID_JSON",
-            format!("请求体不是有效的 JSON 或缺少必填字段：{inner}"),
-        ),
+        JsonPayloadError::Deserialize(inner) => {
+            tracing::debug!(error = %inner, "request body rejected");
+            ApiError::bad_request(
+                "INVALID_JSON",
+                format!("请求体无效：{}。", describe_parse_error_zh(&inner.to_string())),
+            )
+        }
         _ => ApiError::bad_request("INVALID_JSON", "无法读取请求体，请检查 JSON 格式。"),
     };
     actix_web::error::InternalError::from_response(error, api_error.error_response()).into()
@@ -204,7 +207,11 @@ pub fn path_error_handler(
     error: actix_web::error::PathError,
     _request: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    let api_error = ApiError::bad_request("INVALID_PATH", format!("路径参数无效：{error}"));
+    tracing::debug!(%error, "path parameter rejected");
+    let api_error = ApiError::bad_request(
+        "INVALID_PATH",
+        format!("路径参数无效：{}。", describe_parse_error_zh(&error.to_string())),
+    );
     actix_web::error::InternalError::from_response(error, api_error.error_response()).into()
 }
 
@@ -213,8 +220,55 @@ pub fn query_error_handler(
     error: actix_web::error::QueryPayloadError,
     _request: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    let api_error = ApiError::bad_request("INVALID_QUERY", format!("查询参数无效：{error}"));
+    tracing::debug!(%error, "query string rejected");
+    let api_error = ApiError::bad_request(
+        "INVALID_QUERY",
+        format!("查询参数无效：{}。", describe_parse_error_zh(&error.to_string())),
+    );
     actix_web::error::InternalError::from_response(error, api_error.error_response()).into()
+}
+
+/// Turns a serde or parser error text into Chinese for people, keeping the field or value it
+/// names and the position. Texts it does not recognise become a general description, because the
+/// parser's English must not reach users.
+pub fn describe_parse_error_zh(text: &str) -> String {
+    let quoted = |text: &str| -> Option<String> {
+        let start = text.find('`')? + 1;
+        let end = start + text[start..].find('`')?;
+        Some(text[start..end].to_string())
+    };
+    let position = text.rfind(" at line ").and_then(|index| {
+        let mut numbers = text[index..]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|part| !part.is_empty());
+        Some(format!("（第 {} 行第 {} 列）", numbers.next()?, numbers.next()?))
+    });
+
+    let described = if text.contains("missing field") {
+        match quoted(text) {
+            Some(field) => format!("缺少必填字段 {field}"),
+            None => "缺少必填字段".to_string(),
+        }
+    } else if text.contains("unknown field") {
+        match quoted(text) {
+            Some(field) => format!("不支持字段 {field}"),
+            None => "含有不支持的字段".to_string(),
+        }
+    } else if text.contains("unknown variant") {
+        match quoted(text) {
+            Some(value) => format!("取值 {value} 无效"),
+            None => "有字段的取值无效".to_string(),
+        }
+    } else if text.contains("invalid type") {
+        "有字段的类型不对（例如应为数字却给了文字）".to_string()
+    } else if text.contains("out of range") || text.contains("invalid value") || text.contains("invalid length") {
+        "有字段的取值无效或超出范围".to_string()
+    } else if text.contains("invalid character") || text.contains("invalid digit") || text.contains("premature end") || text.contains("input contains invalid") {
+        "有字段的格式不对（例如日期应写作 2026-12-04，编号应为 UUID）".to_string()
+    } else {
+        "JSON 格式不正确或字段不符合要求".to_string()
+    };
+    format!("{described}{}", position.unwrap_or_default())
 }
 
 /// Returns the JSON 404 for routes that do not exist.
@@ -223,4 +277,21 @@ pub async fn route_not_found() -> ApiResult<HttpResponse> {
         "ROUTE_NOT_FOUND",
         "请求的接口不存在，请检查地址和请求方法。",
     ))
+}
+
+#[cfg(test)]
+mod parse_error_tests {
+    use super::describe_parse_error_zh;
+
+    #[test]
+    fn parser_errors_become_chinese() {
+        let missing = describe_parse_error_zh("missing field `registration_id` at line 1 column 2");
+        assert_eq!(missing, "缺少必填字段 registration_id（第 1 行第 2 列）");
+        let variant = describe_parse_error_zh("unknown variant `lost`, expected `received` or `missing`");
+        assert_eq!(variant, "取值 lost 无效");
+        let range = describe_parse_error_zh("Query deserialize error: input is out of range");
+        assert_eq!(range, "有字段的取值无效或超出范围");
+        let other = describe_parse_error_zh("something else entirely");
+        assert!(!other.is_ascii());
+    }
 }

@@ -172,6 +172,9 @@ impl Client {
             path: file.to_path_buf(),
             source,
         })?;
+        if !looks_like_photo(&bytes) {
+            return Err(ClientError::PhotoTypeUnsupported(file.to_path_buf()));
+        }
         let hash = hex::encode(Sha256::digest(&bytes));
         // The list carries the hash; the bytes go to the server in `Client::upload_photos`.
         self.store.save_photo(&hash, &bytes)?;
@@ -301,4 +304,38 @@ pub fn resolve_material_type(code_or_name: &str) -> Result<String, ClientError> 
         .find(|t| t.name == wanted)
         .map(|t| t.code.clone())
         .ok_or_else(unknown)
+}
+
+/// Tells from the first bytes whether a file is a photo type the server accepts: JPEG, PNG, WebP,
+/// TIFF or HEIC. The server checks again; this only keeps a page that can never be uploaded off
+/// the list.
+pub fn looks_like_photo(bytes: &[u8]) -> bool {
+    let starts = |prefix: &[u8]| bytes.starts_with(prefix);
+    let webp = starts(b"RIFF") && bytes.get(8..12) == Some(&b"WEBP"[..]);
+    let heic = bytes.get(4..8) == Some(&b"ftyp"[..])
+        && matches!(bytes.get(8..12), Some(b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1"));
+    starts(&[0xFF, 0xD8, 0xFF])
+        || starts(b"\x89PNG\r\n\x1a\n")
+        || starts(b"II*\0")
+        || starts(b"MM\0*")
+        || webp
+        || heic
+}
+
+#[cfg(test)]
+mod photo_type_tests {
+    use super::looks_like_photo;
+
+    #[test]
+    fn photo_types_by_first_bytes() {
+        assert!(looks_like_photo(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]));
+        assert!(looks_like_photo(b"\x89PNG\r\n\x1a\n\0\0"));
+        assert!(looks_like_photo(b"RIFF\x10\0\0\0WEBPVP8 "));
+        assert!(looks_like_photo(b"\0\0\0\x18ftypheic\0\0"));
+        assert!(looks_like_photo(b"II*\0\x08\0"));
+        assert!(!looks_like_photo(b"GIF89a"));
+        assert!(!looks_like_photo(b"PK\x03\x04"));
+        assert!(!looks_like_photo(b"plain text"));
+        assert!(!looks_like_photo(b""));
+    }
 }

@@ -53,6 +53,10 @@ pub enum ClientError {
         #[source]
         source: std::io::Error,
     },
+    #[error("文件 {0} 不是可上传的照片（支持 JPEG、PNG、WebP、TIFF、HEIC），未添加")]
+    PhotoTypeUnsupported(PathBuf),
+    #[error("有 {0} 张照片上传失败，原因见上；请稍后再运行 photo upload")]
+    UploadsFailed(usize),
     #[error("{}", join_messages(.0))]
     Violations(Vec<Violation>),
     #[error(transparent)]
@@ -81,6 +85,8 @@ impl ClientError {
             ClientError::StoreIo { .. } => "STORE_IO_FAILED",
             ClientError::StoreCorrupt { .. } => "STORE_CORRUPT",
             ClientError::TaskNotFound(_) => "TASK_NOT_FOUND",
+            ClientError::PhotoTypeUnsupported(_) => "PHOTO_TYPE_UNSUPPORTED",
+            ClientError::UploadsFailed(_) => "UPLOADS_FAILED",
             ClientError::StoreBusy(_) => "STORE_BUSY",
             ClientError::ListNotFound(_) => "LIST_NOT_FOUND",
             ClientError::NoTeam => "NO_TEAM",

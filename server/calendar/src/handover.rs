@@ -53,9 +53,12 @@ impl HandoverState {
     }
 
     /// Describes the state in Chinese, with the lateness for a late hand-over, e.g.
-    /// `逾期移送（逾期 2 个工作日）`.
+    /// `逾期移送（逾期 2 个工作日）`, or `逾期移送（期满后的休息日移送）` for 0 working days.
     pub fn describe_zh(&self) -> String {
         match self {
+            HandoverState::HandedOverLate { working_days_late: 0 } => {
+                format!("{}（期满后的休息日移送）", self.label_zh())
+            }
             HandoverState::HandedOverLate { working_days_late } => {
                 format!("{}（逾期 {working_days_late} 个工作日）", self.label_zh())
             }
@@ -282,6 +285,13 @@ mod tests {
             }
             .describe_zh(),
             "逾期移送（逾期 2 个工作日）"
+        );
+        assert_eq!(
+            HandoverState::HandedOverLate {
+                working_days_late: 0
+            }
+            .describe_zh(),
+            "逾期移送（期满后的休息日移送）"
         );
         assert_eq!(HandoverState::DueToday.describe_zh(), "今日到期");
     }

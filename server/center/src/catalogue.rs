@@ -271,11 +271,12 @@ impl FilingCatalogue {
             let number = next_number.entry(volume).or_insert(1);
             let page = next_page.entry(volume).or_insert(1);
             let pages = if numbered && item.page_count > 0 {
+                // Checks limit page counts; saturating keeps rows stored before that readable.
                 let range = PageRange {
                     first: *page,
-                    last: *page + item.page_count - 1,
+                    last: page.saturating_add(item.page_count - 1),
                 };
-                *page += item.page_count;
+                *page = page.saturating_add(item.page_count);
                 Some(range)
             } else {
                 None

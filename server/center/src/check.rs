@@ -173,7 +173,7 @@ pub enum CheckProblem {
     CorrectionMissing(Uuid),
     #[error("材料 {0} 的修改意见超过 {MAX_CORRECTION_CHARS} 字")]
     CorrectionTooLong(Uuid),
-    #[error("材料 {item_id} 的清点页数 {counted} 无效，应为正整数")]
+    #[error("材料 {item_id} 的清点页数 {counted} 无效，应为 1 至 {MAX_PAGES}")]
     CountedPagesInvalid { item_id: Uuid, counted: i64 },
     #[error("材料 {0} 的清点页数与清单相同，应记为已收")]
     CountedPagesEqual(Uuid),
@@ -181,7 +181,7 @@ pub enum CheckProblem {
     ExtraTitleMissing(Uuid),
     #[error("清单外材料 {0} 的标题超过 {MAX_TITLE_CHARS} 字")]
     ExtraTitleTooLong(Uuid),
-    #[error("清单外材料 {id} 的页数 {pages} 无效，应为正整数")]
+    #[error("清单外材料 {id} 的页数 {pages} 无效，应为 1 至 {MAX_PAGES}")]
     ExtraPagesInvalid { id: Uuid, pages: i64 },
     #[error("清单外材料 {id} 的材料类型“{material_type}”不在材料类型目录中")]
     ExtraTypeUnknown { id: Uuid, material_type: String },
@@ -189,6 +189,22 @@ pub enum CheckProblem {
     ExtraIdDuplicate(Uuid),
     #[error("本次核对没有任何材料")]
     Empty,
+    #[error("清单外材料超过 {MAX_EXTRAS} 项，请分次登记")]
+    TooManyExtras,
+    #[error("材料 {0} 的修改意见或标题含有控制字符，请删除后重试")]
+    ControlCharacter(Uuid),
+}
+
+/// Most pages one document may have, as for list items.
+pub const MAX_PAGES: i64 = 10_000;
+
+/// Most extra papers one check may record.
+pub const MAX_EXTRAS: usize = 500;
+
+/// Tells whether `text` contains a control character other than a line break or tab. PostgreSQL
+/// cannot store NUL in text, and no other control character belongs in a court document's text.
+pub fn has_control_character(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 impl CheckProblem {
@@ -208,6 +224,8 @@ impl CheckProblem {
             CheckProblem::ExtraTypeUnknown { .. } => "CHECK_EXTRA_TYPE_UNKNOWN",
             CheckProblem::ExtraIdDuplicate(_) => "CHECK_EXTRA_ID_DUPLICATE",
             CheckProblem::Empty => "CHECK_EMPTY",
+            CheckProblem::TooManyExtras => "CHECK_TOO_MANY_EXTRAS",
+            CheckProblem::ControlCharacter(_) => "CHECK_CONTROL_CHARACTER",
         }
     }
 }
@@ -285,8 +303,15 @@ pub fn validate(
         }
     }
 
+    if check.extras.len() > MAX_EXTRAS {
+        problems.push(CheckProblem::TooManyExtras);
+    }
     let mut extra_ids = BTreeSet::new();
     for extra in &check.extras {
+        let texts = [Some(extra.title.as_str()), extra.material_type.as_deref()];
+        if texts.into_iter().flatten().any(has_control_character) {
+            problems.push(CheckProblem::ControlCharacter(extra.id));
+        }
         if listed.contains_key(&extra.id) || !extra_ids.insert(extra.id) {
             problems.push(CheckProblem::ExtraIdDuplicate(extra.id));
         }
@@ -296,7 +321,7 @@ pub fn validate(
         } else if title.chars().count() > MAX_TITLE_CHARS {
             problems.push(CheckProblem::ExtraTitleTooLong(extra.id));
         }
-        if extra.page_count <= 0 {
+        if !(1..=MAX_PAGES).contains(&extra.page_count) {
             problems.push(CheckProblem::ExtraPagesInvalid {
                 id: extra.id,
                 pages: extra.page_count,
@@ -322,7 +347,7 @@ pub fn validate(
 fn result_problem(item_id: Uuid, result: &ItemResult, listed_pages: i64) -> Option<CheckProblem> {
     match result {
         ItemResult::Received | ItemResult::Missing => None,
-        ItemResult::PageMismatch { counted_pages } if *counted_pages <= 0 => {
+        ItemResult::PageMismatch { counted_pages } if !(1..=MAX_PAGES).contains(counted_pages) => {
             Some(CheckProblem::CountedPagesInvalid {
                 item_id,
                 counted: *counted_pages,
@@ -334,6 +359,9 @@ fn result_problem(item_id: Uuid, result: &ItemResult, listed_pages: i64) -> Opti
         ItemResult::PageMismatch { .. } => None,
         ItemResult::Rejected { correction, .. } if correction.trim().is_empty() => {
             Some(CheckProblem::CorrectionMissing(item_id))
+        }
+        ItemResult::Rejected { correction, .. } if has_control_character(correction) => {
+            Some(CheckProblem::ControlCharacter(item_id))
         }
         ItemResult::Rejected { correction, .. }
             if correction.trim().chars().count() > MAX_CORRECTION_CHARS =>
@@ -462,6 +490,30 @@ mod tests {
         assert_eq!(codes(&check), ["CHECK_COUNTED_PAGES_INVALID"]);
         check.items[2].result = ItemResult::PageMismatch { counted_pages: 3 };
         assert_eq!(codes(&check), ["CHECK_COUNTED_PAGES_EQUAL"]);
+        check.items[2].result = ItemResult::PageMismatch { counted_pages: MAX_PAGES + 1 };
+        assert_eq!(codes(&check), ["CHECK_COUNTED_PAGES_INVALID"]);
+        check.items[2].result = ItemResult::PageMismatch { counted_pages: i64::MAX };
+        assert_eq!(codes(&check), ["CHECK_COUNTED_PAGES_INVALID"]);
+    }
+
+    #[test]
+    fn control_characters_and_too_many_extras_are_rejected() {
+        let mut check = full_check();
+        check.extras = (0..=MAX_EXTRAS as u128)
+            .map(|n| ExtraPaper {
+                id: id(1000 + n),
+                title: "情况说明".into(),
+                material_type: None,
+                page_count: 1,
+            })
+            .collect();
+        assert_eq!(codes(&check), ["CHECK_TOO_MANY_EXTRAS"]);
+
+        check.extras.truncate(1);
+        check.extras[0].title = "情况\u{0}说明".into();
+        assert_eq!(codes(&check), ["CHECK_CONTROL_CHARACTER"]);
+        check.extras[0].title = "情况说明\n第二行".into();
+        assert!(validate(&expected(), &check, known).is_ok());
     }
 
     #[test]

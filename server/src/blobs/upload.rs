@@ -241,7 +241,13 @@ async fn open_partial(store: &BlobStore, hash: &BlobHash) -> ApiResult<PartialFi
     }
 }
 
-/// Streams the body into the partial file. Keeps what arrived when the body breaks off.
+/// Seconds an upload may go without receiving a byte before the server keeps what arrived and
+/// ends the request. A phone whose connection half-died would otherwise hold the partial file's
+/// lock, and block its own resumed upload, until TCP gives up hours later.
+pub const BODY_IDLE_TIMEOUT_SECONDS: u64 = 30;
+
+/// Streams the body into the partial file. Keeps what arrived when the body breaks off or stalls
+/// for [`BODY_IDLE_TIMEOUT_SECONDS`].
 async fn receive(
     payload: &mut web::Payload,
     mut partial: PartialFile,
@@ -252,8 +258,22 @@ async fn receive(
     let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH_BYTES);
     let mut sniffed = partial.len() >= SNIFF_BYTES;
 
-    while let Some(chunk) = payload.next().await {
-        let chunk = match chunk {
+    let idle = std::time::Duration::from_secs(BODY_IDLE_TIMEOUT_SECONDS);
+    loop {
+        let next = match tokio::time::timeout(idle, payload.next()).await {
+            Ok(Some(next)) => next,
+            Ok(None) => break,
+            Err(_) => {
+                tracing::debug!(received, "upload body stalled");
+                let kept = flush(partial, std::mem::take(&mut batch)).await?;
+                run_blocking(move || kept.sync()).await?;
+                return Err(ApiError::bad_request(
+                    "UPLOAD_STALLED",
+                    format!("上传超过 {BODY_IDLE_TIMEOUT_SECONDS} 秒没有收到数据，已收到的部分已保存。请查询上传进度后续传。"),
+                ));
+            }
+        };
+        let chunk = match next {
             Ok(chunk) => chunk,
             Err(error) => {
                 // The connection broke: keep the bytes that arrived for a resumed upload.

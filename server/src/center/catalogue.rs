@@ -398,6 +398,8 @@ pub async fn file_item(
             format!("标准名称不能为空，且不能超过 {MAX_NAME_CHARS} 个字。"),
         ));
     }
+    super::reject_control_characters(name, "标准名称")?;
+    super::reject_control_characters(&request.original_number, "文件原编号")?;
     if request.original_number.chars().count() > MAX_NAME_CHARS {
         return Err(ApiError::bad_request(
             "ORIGINAL_NUMBER_INVALID",

@@ -23,25 +23,6 @@ use crate::entities::{dispute, material_list, register_entry};
 use crate::error::{ApiError, ApiResult};
 use crate::lists::{feed, store};
 
-/// Maximum length of a dispute reason and of a decision note, in characters.
-const MAX_TEXT_CHARS: usize = 500;
-
-fn checked_text(text: &str, field: &str) -> ApiResult<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(ApiError::bad_request(
-            "FIELD_REQUIRED",
-            format!("请填写{field}。"),
-        ));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(ApiError::bad_request(
-            "FIELD_TOO_LONG",
-            format!("{field}不能超过 {MAX_TEXT_CHARS} 个字。"),
-        ));
-    }
-    Ok(text.to_string())
-}
 
 /// Returns the first entry of the correction chain `entry_id` belongs to.
 fn chain_root<'a>(entries: &'a [StoredEntry], entry_id: &str) -> Option<&'a StoredEntry> {
@@ -61,7 +42,7 @@ pub async fn raise(
     caller: &AuthUser,
     request: RaiseDisputeRequest,
 ) -> ApiResult<DisputeView> {
-    let reason = checked_text(&request.reason, "异议理由")?;
+    let reason = super::required_text(&request.reason, "异议理由")?;
     let entry = entries::find(db, request.entry_id).await?;
     access::require_team_member(caller, &entry.team_id)?;
     let hash = request_hash(&request);
@@ -149,7 +130,7 @@ pub async fn decide(
     request: DecideDisputeRequest,
 ) -> ApiResult<DisputeView> {
     access::require_director(caller)?;
-    let note = checked_text(&request.note, "决定意见")?;
+    let note = super::required_text(&request.note, "决定意见")?;
     let decision = if request.upheld { UPHELD } else { OVERTURNED };
     let found = find(db, dispute_id).await?;
 

@@ -33,6 +33,8 @@ pub struct FiguresQuery {
 }
 
 fn period_of(query: &FiguresQuery) -> ApiResult<Period> {
+    super::check_query_day(query.from, "起始日期")?;
+    super::check_query_day(query.to, "截止日期")?;
     let to = query.to.unwrap_or_else(|| shanghai_day(Utc::now()));
     let from = query
         .from

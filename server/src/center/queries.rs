@@ -127,6 +127,11 @@ pub async fn register(
     query: RegisterQuery,
 ) -> ApiResult<RegisterPage> {
     access::require_center_reader(caller)?;
+    super::check_query_day(query.from, "起始日期")?;
+    super::check_query_day(query.to, "截止日期")?;
+    if let Some(team_id) = &query.team_id {
+        super::reject_control_characters(team_id, "团队编号")?;
+    }
     let mut select = register_entry::Entity::find()
         .order_by_asc(register_entry::Column::Year)
         .order_by_asc(register_entry::Column::Serial);
@@ -202,6 +207,9 @@ pub async fn team_results(
     caller: &AuthUser,
     requested: Option<&str>,
 ) -> ApiResult<TeamResults> {
+    if let Some(team_id) = requested {
+        super::reject_control_characters(team_id, "团队编号")?;
+    }
     let team_id = access::results_team(caller, requested)?;
     let rows = register_entry::Entity::find()
         .filter(register_entry::Column::TeamId.eq(team_id.clone()))

@@ -27,7 +27,7 @@ use juanzong_sync::materials::Catalogue;
 use juanzong_sync::model::Status;
 
 use super::entries::{self, StoredEntry};
-use super::{access, catalogue, request_hash, shanghai_day};
+use super::{access, catalogue, request_hash, required_text, shanghai_day};
 use crate::auth::AuthUser;
 use crate::db::begin_write;
 use crate::deadlines::{calendar_store, handover};
@@ -37,7 +37,6 @@ use crate::lists::{center_write, feed, store};
 
 /// Maximum length of the name of the person who brought the paper and of a correction note, in
 /// characters.
-const MAX_TEXT_CHARS: usize = 200;
 
 /// A registration to store.
 struct NewEntry {
@@ -132,23 +131,6 @@ pub async fn register_correction(
         },
     )
     .await
-}
-
-fn required_text(text: &str, field: &str) -> ApiResult<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(ApiError::bad_request(
-            "FIELD_REQUIRED",
-            format!("请填写{field}。"),
-        ));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(ApiError::bad_request(
-            "FIELD_TOO_LONG",
-            format!("{field}不能超过 {MAX_TEXT_CHARS} 个字。"),
-        ));
-    }
-    Ok(text.to_string())
 }
 
 async fn register(

@@ -35,7 +35,13 @@ pub async fn sync_documents(
         frame::decode_request(&body).map_err(|error| ApiError::bad_request("SYNC_FRAME_INVALID", error.to_string()))?
     } else {
         serde_json::from_slice(&body).map_err(|error| {
-            ApiError::bad_request("INVALID_JSON", format!("请求体不是有效的同步请求 JSON：{error}"))
+            ApiError::bad_request(
+                "INVALID_JSON",
+                format!(
+                    "请求体不是有效的同步请求：{}。",
+                    crate::error::describe_parse_error_zh(&error.to_string())
+                ),
+            )
         })?
     };
 

@@ -64,9 +64,9 @@ pub fn photograph(sheet: &RgbImage, shot: Shot, rng: &mut StdRng) -> RgbImage {
             }
         };
         let factor = light.factor(x as f32, y as f32);
-        for channel in 0..3 {
+        for (value, lit) in pixel.0.iter_mut().zip(colour) {
             let noise = rng.gen_range(-NOISE_LEVELS..=NOISE_LEVELS) as f32;
-            pixel.0[channel] = (colour[channel] * factor + noise).clamp(0.0, 255.0) as u8;
+            *value = (lit * factor + noise).clamp(0.0, 255.0) as u8;
         }
     }
     frame
