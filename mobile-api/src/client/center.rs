@@ -1,6 +1,6 @@
-//! The case-file center's (卷宗管理中心) results as the team sees them on a phone: receipts of
-//! its handed-over lists and the tasks they left (缺失 items to hand over, 不规范 items to hand
-//! over again), and disputes of a 修改意见.
+//! The case-file center's (卷宗管理中心) results on a team's phone: receipts of its handed-over
+//! lists, the tasks they left (缺失 items to hand over, 不规范 items to hand over again), and
+//! disputes of a 修改意见.
 //!
 //! Results are fetched from `GET /api/v1/center/results` and kept in the store, so a phone
 //! without network still shows the last ones it received. [`Client::sync`] fetches them again

@@ -5,9 +5,9 @@
 //! and reads what they describe.
 //!
 //! Several server processes may serve one database. Every registration runs in one write
-//! transaction that holds the list's lock; register numbers come from `register_counters` in
-//! that transaction; and unique keys (client-made ids, one receipt per list, one correction per
-//! entry, one dispute per rejected item) turn a repeated request into the stored result.
+//! transaction that holds the list's lock, and register numbers come from `register_counters` in
+//! that transaction. Unique keys (client-made ids, one receipt per list, one correction per entry,
+//! one dispute per rejected item) turn a repeated request into the stored result.
 
 pub mod access;
 pub mod catalogue;

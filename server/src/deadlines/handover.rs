@@ -151,9 +151,9 @@ async fn insert<C: ConnectionTrait>(
 /// left for a later call. Each list is written in its own transaction holding the list's lock, so
 /// a sync of the list or another server process doing the same waits, then finds the row.
 ///
-/// NOTE: the time the server first learned of the return is not stored for such lists, so the
-/// period counts from the declared time, or from `now` when the declared time is in the future,
-/// and the 72-hour "declared long before" flag is not set.
+/// NOTE: the time the server first learned of the return is not stored for such lists. The
+/// period therefore counts from the declared time, or from `now` when the declared time is in the
+/// future, and the 72-hour "declared long before" flag is not set.
 pub async fn backfill(db: &DatabaseConnection, calendar: &Calendar, now: DateTime<Utc>) -> ApiResult<usize> {
     let with_deadline = sea_orm::sea_query::Query::select()
         .column(handover_deadline::Column::ListId)
