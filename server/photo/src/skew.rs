@@ -125,6 +125,25 @@ mod tests {
         assert!(skew.abs() < 0.1, "measured {skew}");
     }
 
+    /// The lined page under a shadow: brightness falls from 235 on the right to 120 on the
+    /// left, as when a phone or a hand shades part of the page.
+    fn shaded_page(degrees: f64) -> GrayImage {
+        let mut page = lined_page(degrees);
+        let width = f64::from(page.width());
+        for (x, _, pixel) in page.enumerate_pixels_mut() {
+            let light = 0.5 + 0.5 * f64::from(x) / width;
+            pixel.0[0] = (f64::from(pixel.0[0]) * light) as u8;
+        }
+        page
+    }
+
+    #[test]
+    fn measures_skew_under_a_shadow() {
+        let skew = measure_skew(&shaded_page(1.2)).unwrap_or(f64::NAN);
+
+        assert!((skew - 1.2).abs() < 0.2, "measured {skew}");
+    }
+
     #[test]
     fn empty_page_has_no_measure() {
         let empty = GrayImage::from_pixel(300, 200, Luma([250]));
