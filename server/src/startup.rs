@@ -96,16 +96,40 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped, then stops the workers and closes the database pool.
+    /// Serves until stopped, then stops the workers and closes the database pool. SIGINT (Ctrl+C)
+    /// and SIGTERM both stop gracefully: requests in flight get up to the shutdown timeout.
     pub async fn run(self) -> anyhow::Result<()> {
         let workers = Workers::start(&self.state);
+        let signals = tokio::spawn(stop_on_signal(self.server.handle()));
         let served = self.server.await;
+        signals.abort();
         workers.stop().await;
         served.context("HTTP 服务异常退出")?;
         tracing::info!("server stopped; closing the database pool");
         self.db.close().await.context("关闭数据库连接池失败")?;
         Ok(())
     }
+}
+
+/// Waits for SIGINT or SIGTERM and stops the server gracefully. actix's own handler treats SIGINT
+/// as a forced stop, which would cut requests in flight, so its signal handling is disabled.
+async fn stop_on_signal(handle: ServerHandle) {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received; stopping gracefully"),
+        _ = terminate => tracing::info!("SIGTERM received; stopping gracefully"),
+    }
+    handle.stop(true).await;
 }
 
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
@@ -125,6 +149,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .default_service(web::to(route_not_found))
     })
     .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)

@@ -131,3 +131,44 @@ fn administrative_commands_work_end_to_end() {
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("厨师"));
 }
+
+#[test]
+fn sigint_stops_the_server_gracefully() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+
+    let folder = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_juanzong"))
+        .args(["serve", "--data-dir"])
+        .arg(folder.path())
+        .env("JUANZONG_LISTEN", format!("127.0.0.1:{port}"))
+        .env_remove("JUANZONG_DATABASE_URL")
+        .env_remove("JUANZONG_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start juanzong serve");
+
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(60), "server did not start listening");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+
+    let stopping = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(stopping.elapsed() < Duration::from_secs(30), "server did not stop after SIGINT");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut logs = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    assert!(status.success(), "{status:?} {logs}");
+    assert!(logs.contains("SIGINT received; stopping gracefully"), "{logs}");
+}

@@ -661,7 +661,7 @@ on_both_databases!(center_registers_two_teams_handovers, |app| {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes[3..].to_vec())?;
     assert!(
-        text.starts_with("团队,起始日期,截止日期,移送清单数,按期移送,逾期移送"),
+        text.starts_with("团队,起始日期,截止日期,移送清单数,按时移送,逾期移送"),
         "{text}"
     );
     assert!(

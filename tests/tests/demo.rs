@@ -127,7 +127,7 @@ fn check_register(report: &DemoReport) {
     assert_eq!(entry.counts.missing, 1);
     assert_eq!(entry.counts.rejected, 0);
     assert_eq!(entry.counts.extra, 1);
-    assert_eq!(entry.timeliness_label.as_deref(), Some("按期移送"));
+    assert_eq!(entry.timeliness_label.as_deref(), Some("按时移送"));
     let ruling = report.enforcement.items["执行裁定书-张某"];
     let ruling_result = entry
         .check

@@ -130,6 +130,11 @@ pub fn list(
         println!("移送时间：{}（北京时间）", format_local(at));
     }
 
+    if let Some(deadline) = server.and_then(|detail| detail.server.handover_deadline.as_ref()) {
+        println!("移送期限：{}　{}", deadline.due_text, deadline.state_label);
+    }
+
+    let catalogue = juanzong_sync::materials::Catalogue::builtin().ok();
     let items = list.live_items();
     println!("材料（{} 件，共 {} 页）：", items.len(), list.total_pages());
     for (index, item) in items.iter().enumerate() {
@@ -137,12 +142,15 @@ pub fn list(
             .produced_on
             .map(|d| format!("，形成日期 {d}"))
             .unwrap_or_default();
+        let type_name = catalogue
+            .and_then(|catalogue| catalogue.get(&item.material_type))
+            .map_or(item.material_type.as_str(), |material| material.name.as_str());
         println!(
             "  {}. {}　{}　{}　{} 页，{}{}，照片 {} 张",
             index + 1,
             item.id,
             item.title,
-            item.material_type,
+            type_name,
             item.page_count,
             item.originality.name_zh(),
             produced,

@@ -202,7 +202,7 @@ pub fn team_figures_csv(
         "起始日期",
         "截止日期",
         "移送清单数",
-        "按期移送",
+        "按时移送",
         "逾期移送",
         "无移送期限",
         "平均逾期工作日",
@@ -373,7 +373,7 @@ mod tests {
         let text = String::from_utf8(bytes[UTF8_BOM.len()..].to_vec()).expect("utf-8");
         let lines: Vec<&str> = text.lines().collect();
         assert!(
-            lines[0].starts_with("团队,起始日期,截止日期,移送清单数,按期移送,逾期移送"),
+            lines[0].starts_with("团队,起始日期,截止日期,移送清单数,按时移送,逾期移送"),
             "{}",
             lines[0]
         );

@@ -88,7 +88,7 @@ impl FromStr for RegisterNumber {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Timeliness {
-    /// 按期移送.
+    /// 按时移送.
     OnTime,
     /// 逾期移送, with the working days after the last day of the period.
     Late { working_days_late: u32 },
@@ -100,7 +100,9 @@ impl Timeliness {
     /// Returns the Chinese description, such as 逾期移送（逾期 2 个工作日）.
     pub fn describe_zh(&self) -> String {
         match self {
-            Timeliness::OnTime => "按期移送".to_string(),
+            Timeliness::OnTime => "按时移送".to_string(),
+            // The same wording as the hand-over deadline's state in `juanzong-calendar`.
+            Timeliness::Late { working_days_late: 0 } => "逾期移送（期满后的休息日移送）".to_string(),
             Timeliness::Late { working_days_late } => {
                 format!("逾期移送（逾期 {working_days_late} 个工作日）")
             }

@@ -49,11 +49,15 @@ pub fn list_lines(list: &MaterialList) -> Vec<String> {
         list.live_items().len(),
         list.total_pages()
     )];
+    let catalogue = juanzong_sync::materials::Catalogue::builtin().ok();
     for item in list.live_items() {
+        let type_name = catalogue
+            .and_then(|catalogue| catalogue.get(&item.material_type))
+            .map_or(item.material_type.as_str(), |material| material.name.as_str());
         lines.push(format!(
             "  · {}（{}）{} 页，照片 {} 张{}",
             item.title,
-            item.material_type,
+            type_name,
             item.page_count,
             item.photos.len(),
             if item.uploaded_via_mobile_system {
