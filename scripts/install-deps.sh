@@ -16,6 +16,8 @@ packages=(
     libheif-dev           # HEIC decoding (iPhone photos)
     fonts-noto-cjk        # CJK font for the demo's generated document images
     curl                  # used by the README walkthrough
+    chromium              # headless browser for the web console's browser tests
+    chromium-driver       # WebDriver server the browser tests drive Chromium through
 )
 
 missing=()

@@ -120,6 +120,22 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Logs the error once, where it becomes a response: an internal error at `error` with its
+    /// whole cause, a refused caller at `warn`, other client faults at `debug`.
+    pub fn log(&self) {
+        match self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "request failed with an internal error");
+            }
+            ApiError::Unauthorized { code, .. } | ApiError::Forbidden { code, .. } => {
+                tracing::warn!(code = %code, "request rejected");
+            }
+            other => tracing::debug!(code = %other.body().code, "request rejected"),
+        }
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -149,17 +165,8 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let body = self.body();
-        match self {
-            ApiError::Internal(cause) => {
-                tracing::error!(error = ?cause, "request failed with an internal error");
-            }
-            ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => {
-                tracing::warn!(code = %body.code, "request rejected");
-            }
-            _ => tracing::debug!(code = %body.code, "request rejected"),
-        }
-        HttpResponse::build(self.status_code()).json(body)
+        self.log();
+        HttpResponse::build(self.status_code()).json(self.body())
     }
 }
 

@@ -6,7 +6,7 @@
 //! the request extractor), `cases` (enforcement cases and CSV import), `center` (the case-file
 //! center's register, catalogues and figures), `blobs` (photo files on disk, uploads, garbage
 //! collection), `photos` (photo references, the processing queue and its results), `routes` (HTTP
-//! handlers only), `startup` (building and running the server), `cli` (the `juanzong` command),
+//! handlers only), `console` (the center's web pages), `startup` (building and running the server), `cli` (the `juanzong` command),
 //! `demo` (the demo's organisation).
 
 pub mod auth;
@@ -15,6 +15,7 @@ pub mod cases;
 pub mod center;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod deadlines;
 pub mod demo;

@@ -146,6 +146,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(web::PathConfig::default().error_handler(path_error_handler))
             .app_data(web::QueryConfig::default().error_handler(query_error_handler))
             .configure(routes::configure)
+            .configure(crate::console::configure)
             .default_service(web::to(route_not_found))
     })
     .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)

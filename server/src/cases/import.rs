@@ -165,7 +165,7 @@ pub fn parse(bytes: &[u8], court_code: &str) -> Result<ParsedFile, FileError> {
     })
 }
 
-fn cell<'a>(record: &'a csv::StringRecord, index: usize) -> &'a str {
+fn cell(record: &csv::StringRecord, index: usize) -> &str {
     record.get(index).map(str::trim).unwrap_or("")
 }
 

@@ -35,9 +35,6 @@ use crate::entities::{handover_deadline, material_item, material_list, register_
 use crate::error::{ApiError, ApiResult};
 use crate::lists::{center_write, feed, store};
 
-/// Maximum length of the name of the person who brought the paper and of a correction note, in
-/// characters.
-
 /// A registration to store.
 struct NewEntry {
     registration_id: Uuid,

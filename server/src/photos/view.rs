@@ -133,7 +133,7 @@ mod tests {
         let other = "（2025）豫13执456号".to_string();
 
         assert!(!is_other_case(&[], own));
-        assert!(is_other_case(&[other.clone()], own));
+        assert!(is_other_case(std::slice::from_ref(&other), own));
         assert!(!is_other_case(&[other, own.to_string()], own));
         assert!(!is_other_case(&["(2026)豫13执123号".to_string()], own));
     }

@@ -152,20 +152,29 @@ pub struct OpenHandover {
 }
 
 pub async fn open_handovers(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(open_handover_list(&state.db, &caller).await?))
+}
+
+/// Returns the hand-overs overdue or due today, the earliest deadline first, for center posts,
+/// the director and the administrator.
+pub async fn open_handover_list(
+    db: &sea_orm::DatabaseConnection,
+    caller: &AuthUser,
+) -> ApiResult<Vec<OpenHandover>> {
     if !caller.is_center() && !caller.has_role(Role::Director) && !caller.has_role(Role::Admin) {
         return Err(ApiError::forbidden(
             "FORBIDDEN_ROLE",
             "没有权限：只有卷宗管理中心、执行局长和系统管理员可以查看逾期移送。",
         ));
     }
-    let calendar = calendar_store::load(&state.db).await?;
+    let calendar = calendar_store::load(db).await?;
     let rows = handover_deadline::Entity::find()
         .filter(
             handover_deadline::Column::State
                 .is_in([HandoverState::Overdue.code(), HandoverState::DueToday.code()]),
         )
         .order_by_asc(handover_deadline::Column::DueAt)
-        .all(&state.db)
+        .all(db)
         .await?;
     let now = Utc::now();
     let mut open = Vec::with_capacity(rows.len());
@@ -177,5 +186,5 @@ pub async fn open_handovers(state: web::Data<AppState>, caller: AuthUser) -> Api
             case_number: row.case_number,
         });
     }
-    Ok(HttpResponse::Ok().json(open))
+    Ok(open)
 }
