@@ -153,6 +153,32 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     assert_eq!(receipt.status(), StatusCode::OK);
     assert!(receipt.text().await?.contains("查封笔录-王某"));
 
+    // A correction shows against the entry it corrects.
+    let original = register["entries"][0]["number"].as_str().expect("number").to_string();
+    let entry_id = register["entries"][0]["entry_id"].as_str().expect("entry id").to_string();
+    let (status, correction) = app
+        .post_json(
+            &format!("/api/v1/center/entries/{entry_id}/corrections"),
+            Some(&zhao),
+            &serde_json::json!({
+                "registration_id": Uuid::new_v4(),
+                "note": "复核发现查封笔录未交来",
+                "check": {"items": [{"item_id": item_id, "result": "missing"}]},
+            }),
+        )
+        .await?;
+    assert_eq!(status, 200, "{correction}");
+    let corrected_by = correction["number"].as_str().expect("number");
+    let page = get(&app, "/console/register", &cookie).await?.text().await?;
+    assert!(page.contains(&format!("已由 {corrected_by} 更正")), "{page}");
+    assert!(page.contains(&format!("更正 {original}")), "{page}");
+    assert!(page.contains("复核发现查封笔录未交来"), "{page}");
+
+    // The figures' CSV downloads with the cookie, as the page's links do.
+    let csv = get(&app, "/api/v1/center/figures/teams.csv", &cookie).await?;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"].to_str()?.starts_with("text/csv"));
+
     // A registered list is no longer waiting, so its check page returns 404 with the reason.
     let response = get(&app, &path, &cookie).await?;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
