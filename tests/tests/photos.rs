@@ -644,6 +644,46 @@ on_both_databases!(unreferenced_blob_is_collected_after_grace, |app| {
     app.stop().await?;
 });
 
+on_both_databases!(blob_file_without_row_is_collected_after_grace, |app| {
+    // A file in objects/ without a row, as an upload whose transaction failed leaves it.
+    let store = BlobStore::open(app.data_dir.path().join("blobs"))?;
+    let write_orphan = |bytes: &[u8], age: Duration| -> anyhow::Result<String> {
+        let hash = sha256_hex(bytes);
+        let path = store.object_path(
+            &juanzong_server::blobs::BlobHash::parse(&hash).map_err(|e| anyhow::anyhow!("{e}"))?,
+        );
+        std::fs::create_dir_all(path.parent().expect("shard folder"))?;
+        std::fs::write(&path, bytes)?;
+        let file = std::fs::File::options().write(true).open(&path)?;
+        file.set_modified(std::time::SystemTime::now() - age)?;
+        Ok(hash)
+    };
+    let old = write_orphan(b"left by a failed upload", Duration::from_secs(7200))?;
+    let recent = write_orphan(b"being uploaded right now", Duration::from_secs(0))?;
+    assert_eq!(object_files(&app).len(), 2);
+
+    let db = app.db().await?;
+    let swept = gc::sweep(
+        &db,
+        &store,
+        Duration::from_secs(3600),
+        Duration::from_secs(3600),
+        Utc::now(),
+    )
+    .await
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+
+    assert_eq!(swept.orphans_removed, 1);
+    assert_eq!(swept.blobs_removed, 0);
+    let left: Vec<String> = object_files(&app)
+        .iter()
+        .filter_map(|path| path.file_name()?.to_str().map(str::to_string))
+        .collect();
+    assert_eq!(left, [recent], "the recent file stays, {old} is gone");
+    db.close().await.ok();
+    app.stop().await?;
+});
+
 on_both_databases!(device_client_uploads_missing_photos, |app| {
     app.seed_organisation().await?;
     let folder = tempfile::tempdir()?;

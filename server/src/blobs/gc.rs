@@ -7,6 +7,11 @@
 //! several server processes sweeping at once, a blob is removed once, and never while a list
 //! begins to refer to it. The file is moved to the trash before the rows are deleted and put
 //! back if the deletion does not commit, so a row never outlives its file.
+//!
+//! A file renamed into `objects/` by an upload whose transaction then failed has no row. The
+//! sweep also removes such files once they are older than the grace period, under the blob's
+//! lock and only while no row exists, the same lock an upload holds from the rename to its
+//! commit.
 
 use std::time::Duration;
 
@@ -19,10 +24,6 @@ use crate::entities::{blob, photo};
 use crate::error::{ApiError, ApiResult};
 use crate::photos::references;
 
-// NOTE: a file renamed into `objects/` by an upload whose transaction then failed has no row,
-// and this sweep, which starts from the rows, never removes it; a later upload of the same
-// bytes adopts it.
-
 /// Blobs examined per pass; the rest wait for the next pass.
 const MAX_PER_PASS: u64 = 500;
 
@@ -30,6 +31,8 @@ const MAX_PER_PASS: u64 = 500;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SweepReport {
     pub blobs_removed: usize,
+    /// Files without a row, left by uploads whose transaction failed.
+    pub orphans_removed: usize,
     pub partials_removed: usize,
 }
 
@@ -62,9 +65,24 @@ pub async fn sweep(
         }
     }
 
-    let store = store.clone();
     let system_now = std::time::SystemTime::UNIX_EPOCH
         + Duration::from_millis(now.timestamp_millis().max(0) as u64);
+    let orphans = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || {
+            store.objects_older_than(grace, system_now, MAX_PER_PASS as usize)
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?
+    };
+    for hash in orphans {
+        if remove_if_orphan(db, store, hash).await? {
+            report.orphans_removed += 1;
+        }
+    }
+
+    let store = store.clone();
     report.partials_removed = tokio::task::spawn_blocking(move || {
         store.remove_stale_partials(partial_max_age, system_now)
     })
@@ -72,6 +90,35 @@ pub async fn sweep(
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
     Ok(report)
+}
+
+/// Removes a blob's file under its lock if no row exists for it.
+async fn remove_if_orphan(
+    db: &DatabaseConnection,
+    store: &BlobStore,
+    hash: BlobHash,
+) -> ApiResult<bool> {
+    let txn = begin_write(db).await?;
+    lock_blob(&txn, hash.as_str()).await?;
+    if blob::Entity::find_by_id(hash.to_string())
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+
+    let removed = {
+        let store = store.clone();
+        let key = hash.clone();
+        tokio::task::spawn_blocking(move || store.remove_object(&key))
+            .await
+            .map_err(ApiError::internal)?
+    };
+    txn.commit().await?;
+    removed.map_err(ApiError::internal)?;
+    tracing::info!(sha256 = %hash, "removed a photo file that has no row");
+    Ok(true)
 }
 
 /// Removes one blob under its lock if it is still unreferenced and older than `cutoff`.

@@ -223,6 +223,54 @@ impl BlobStore {
         }
     }
 
+    /// Lists up to `limit` complete blobs whose file was last written more than `min_age` before
+    /// `now`, for the sweep of files without a row. Names that are not a SHA-256 are skipped.
+    pub fn objects_older_than(
+        &self,
+        min_age: Duration,
+        now: SystemTime,
+        limit: usize,
+    ) -> anyhow::Result<Vec<BlobHash>> {
+        let folder = self.root.join(OBJECTS);
+        let mut found = Vec::new();
+        for shard in
+            fs::read_dir(&folder).with_context(|| format!("cannot list {}", folder.display()))?
+        {
+            let shard = shard.context("cannot read a blob shard entry")?.path();
+            let Ok(entries) = fs::read_dir(&shard) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.context("cannot read a blob entry")?.path();
+                let Some(hash) = path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .and_then(|name| BlobHash::parse(name).ok())
+                    .filter(|hash| hash.as_str() == path.file_name().unwrap_or_default())
+                else {
+                    continue;
+                };
+                let Ok(modified) = fs::metadata(&path).and_then(|metadata| metadata.modified())
+                else {
+                    continue;
+                };
+                if now.duration_since(modified).unwrap_or_default() >= min_age {
+                    found.push(hash);
+                    if found.len() >= limit {
+                        return Ok(found);
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Deletes a complete blob's file and its derived files, for a blob that has no row.
+    pub fn remove_object(&self, hash: &BlobHash) -> anyhow::Result<()> {
+        remove_if_present(&self.object_path(hash))?;
+        remove_if_present(&self.working_path(hash))
+    }
+
     /// Removes partial uploads that received no byte for `max_age`, skipping any that a writer
     /// holds. Returns how many were removed.
     pub fn remove_stale_partials(

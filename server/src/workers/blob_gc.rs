@@ -20,11 +20,16 @@ pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
             _ = stopped.changed() => return,
         }
         match gc::sweep(&state.db, &state.blobs, grace, partial_max_age, Utc::now()).await {
-            Ok(report) if report.blobs_removed + report.partials_removed > 0 => tracing::info!(
-                blobs = report.blobs_removed,
-                partials = report.partials_removed,
-                "blob garbage collection"
-            ),
+            Ok(report)
+                if report.blobs_removed + report.orphans_removed + report.partials_removed > 0 =>
+            {
+                tracing::info!(
+                    blobs = report.blobs_removed,
+                    orphans = report.orphans_removed,
+                    partials = report.partials_removed,
+                    "blob garbage collection"
+                )
+            }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "blob garbage collection failed"),
         }
