@@ -1,5 +1,6 @@
-//! 逾期与日清日结 for the center manager (管理岗): hand-overs overdue or due today, and per day
-//! of the last week what the center received and what it has not yet filed.
+//! 逾期与日清日结 for the center manager (管理岗): hand-overs overdue or due today, receipts of the
+//! last 30 days that came late, and per day of the last week what the center received and what it
+//! has not yet filed.
 
 use actix_web::{web, HttpResponse};
 use chrono::{Duration, Utc};
@@ -11,13 +12,19 @@ use super::super::layout::{page, Nav};
 use super::super::session::ConsoleUser;
 use super::handovers::team_label;
 use super::team_names;
+use juanzong_center::register::Timeliness;
+
 use crate::center::figures::{self, FiguresQuery};
+use crate::center::queries::{self, RegisterQuery};
 use crate::center::shanghai_day;
 use crate::routes::calendar::open_handover_list;
 use crate::state::AppState;
 
 /// Days the 日清日结 table covers, today included.
 const DAYS_SHOWN: i64 = 7;
+
+/// Days of receipts the late-handover table looks back over, today included.
+const LATE_DAYS_SHOWN: i64 = 30;
 
 /// `GET /console/overdue`.
 pub async fn overdue_page(
@@ -36,6 +43,21 @@ pub async fn overdue_page(
         },
     )
     .await?;
+    let recent = queries::register(
+        &state.db,
+        &user.caller,
+        RegisterQuery {
+            from: Some(today - Duration::days(LATE_DAYS_SHOWN - 1)),
+            to: Some(today),
+            ..RegisterQuery::default()
+        },
+    )
+    .await?;
+    let late_receipts: Vec<_> = recent
+        .entries
+        .iter()
+        .filter(|entry| matches!(entry.timeliness, Some(Timeliness::Late { .. })))
+        .collect();
     let overdue: Vec<_> = open.iter().filter(|h| h.deadline.state == "OVERDUE").collect();
     let due_today: Vec<_> = open.iter().filter(|h| h.deadline.state == "DUE_TODAY").collect();
     let today_figures = week.days.iter().find(|day| day.day == today);
@@ -69,6 +91,22 @@ pub async fn overdue_page(
                         td { (handover.case_number) }
                         td { (team_label(&teams, &handover.team_id)) }
                         td { (handover.deadline.due_text) }
+                    }
+                }
+            }
+        }
+        h2 { "近 " (LATE_DAYS_SHOWN) " 天逾期移送的接收 " span.badge.overdue #late-receipt-count { (late_receipts.len()) } }
+        table.grid #late-receipts-table {
+            thead { tr { th { "登记号" } th { "案号" } th { "团队" } th { "接收时间" } th { "逾期" } } }
+            tbody {
+                @if late_receipts.is_empty() { tr { td colspan="5" { "近期没有逾期移送的接收。" } } }
+                @for entry in &late_receipts {
+                    tr data-entry-number=(entry.number) {
+                        td { a href=(format!("/console/register/{}/receipt", entry.entry_id)) { (entry.number) } }
+                        td { (entry.case_number) }
+                        td { (team_label(&teams, &entry.team_id)) }
+                        td { (super::super::format::datetime_zh(entry.received_at)) }
+                        td { (entry.timeliness_label.clone().unwrap_or_default()) }
                     }
                 }
             }
