@@ -261,7 +261,7 @@ on_both_databases!(center_registers_two_teams_handovers, |app| {
     // A field user may not register; nothing is stored.
     let (status, body) = post(&app, "/api/v1/center/receipts", &zhang, &receipt_a).await?;
     assert_eq!(status, 403, "{body}");
-    assert_eq!(body["code"], "CENTER_ROLE_REQUIRED");
+    assert_eq!(body["code"], "INTAKE_ROLE_REQUIRED");
 
     // An incomplete check is rejected with every problem named.
     let mut incomplete = receipt_a.clone();

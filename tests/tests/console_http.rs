@@ -1,9 +1,10 @@
 //! The web console's (网页控制台) sessions, role checks and rejections over plain HTTP, on SQLite
 //! and PostgreSQL, covering what a browser test does not reach. Missing or forged sessions lead to
 //! the login. An expired access token is renewed from the refresh cookie. A form sent from another
-//! site is rejected, and the API accepts the console's cookie for reading only. A field officer's
-//! token gets a 403 page, bad ids and unknown lists get Chinese 4xx pages, and a form sent twice
-//! registers once.
+//! site is rejected, and the API ignores the console's cookies. Two tabs renewing at once keep
+//! the session. A field officer's token and the data manager's registration get 403 pages, bad
+//! ids, unknown lists and unknown pages get Chinese 4xx pages, and a form sent twice registers
+//! once.
 
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{redirect, Client, Response, StatusCode};
@@ -120,9 +121,9 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     assert_eq!(rejected.status(), StatusCode::FORBIDDEN);
     assert!(rejected.text().await?.contains("CROSS_SITE_REQUEST"));
 
-    // The API reads with the cookie but never changes data with it.
+    // The API takes only the Authorization header, never the console's cookies.
     let response = get(&app, "/api/v1/center/register", &cookie).await?;
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let response = client()
         .post(app.url("/api/v1/center/receipts"))
         .header(COOKIE, &cookie)
@@ -174,10 +175,28 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     assert!(page.contains(&format!("更正 {original}")), "{page}");
     assert!(page.contains("复核发现查封笔录未交来"), "{page}");
 
-    // The figures' CSV downloads with the cookie, as the page's links do.
-    let csv = get(&app, "/api/v1/center/figures/teams.csv", &cookie).await?;
-    assert_eq!(csv.status(), StatusCode::OK);
-    assert!(csv.headers()["content-type"].to_str()?.starts_with("text/csv"));
+    // The figures' CSV and the photos come through console addresses that use the session.
+    for name in ["teams", "days"] {
+        let csv = get(&app, &format!("/console/figures/{name}.csv?from=2026-11-01"), &cookie).await?;
+        assert_eq!(csv.status(), StatusCode::OK, "{name}");
+        assert!(csv.headers()["content-type"].to_str()?.starts_with("text/csv"));
+    }
+    let response = get(&app, &format!("/console/photos/{}/thumbnail", "0".repeat(64)), &cookie).await?;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await?.contains("照片"));
+
+    // Unknown console addresses get a Chinese page, not the API's JSON.
+    let response = get(&app, "/console/nope", &cookie).await?;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.headers()["content-type"].to_str()?.starts_with("text/html"));
+    assert!(response.text().await?.contains("页面不存在"));
+
+    // A reversed period and part of a case number with half-width brackets.
+    let response = get(&app, "/console/register?from=2026-12-31&to=2026-01-01", &cookie).await?;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await?.contains("晚于截止日期"));
+    let page = get(&app, "/console/register?case=(2026)%E8%B1%AB13", &cookie).await?.text().await?;
+    assert!(page.contains("共 <strong>2</strong> 条登记"), "{page}");
 
     // A registered list is no longer waiting, so its check page returns 404 with the reason.
     let response = get(&app, &path, &cookie).await?;
@@ -189,6 +208,24 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     let response = get(&app, "/console/register?from=12/01", &cookie).await?;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(response.text().await?.contains("应为 2026-12-04 的格式"));
+
+    // Two tabs whose access token expired renew at once and both keep the session.
+    let refresh_only = cookie
+        .split("; ")
+        .find(|pair| pair.starts_with("juanzong_refresh="))
+        .expect("refresh cookie")
+        .to_string();
+    let (first, second) = tokio::join!(
+        get(&app, "/console/register", &refresh_only),
+        get(&app, "/console/overdue", &refresh_only)
+    );
+    let (first, second) = (first?, second?);
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(second.status(), StatusCode::OK);
+    let renewed_first = cookies_of(&first);
+    assert_eq!(renewed_first, cookies_of(&second), "both tabs get the same pair");
+    let cookie = renewed_first.join("; ");
+    assert_eq!(get(&app, "/console/register", &cookie).await?.status(), StatusCode::OK);
 
     // An expired or broken access token is renewed from the refresh cookie.
     let refresh = cookie
@@ -211,6 +248,33 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(response.text().await?.contains("系统管理员"));
 
+    // A login link whose next page holds a control character still logs in, to the first page.
+    let response = client()
+        .post(app.url("/console/login"))
+        .form(&[("username", "zhao"), ("password", SEED_PASSWORD), ("next", "/console/\r\nx")])
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/console/handovers");
+
+    // The data manager reads the register but cannot register receipts.
+    let qian = console_login(&app, "qian").await?;
+    assert_eq!(get(&app, "/console/register", &qian).await?.status(), StatusCode::OK);
+    let (second_list, second_item) = handed_over_list(&app).await?;
+    let response = client()
+        .post(app.url(&format!("/console/handovers/{second_list}")))
+        .header(COOKIE, &qian)
+        .header(ORIGIN, &origin)
+        .form(&[
+            ("registration_id", Uuid::new_v4().to_string()),
+            ("handed_over_by", "张警官".to_string()),
+            (&*format!("result_{second_item}"), "received".to_string()),
+        ])
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.text().await?.contains("INTAKE_ROLE_REQUIRED"));
+
     // A field officer cannot log in, and a field token in the cookie gets 403 pages.
     let response = client()
         .post(app.url("/console/login"))
@@ -220,9 +284,11 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(cookies_of(&response).is_empty());
     let zhang = app.login("zhang", SEED_PASSWORD, "phone-zhang-2").await?.access_token;
-    let response = get(&app, "/console/register", &format!("juanzong_access={zhang}")).await?;
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(response.text().await?.contains("没有权限"));
+    for page in ["/console/register", "/console/calendar", "/console/handovers"] {
+        let response = get(&app, page, &format!("juanzong_access={zhang}")).await?;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{page}");
+        assert!(response.text().await?.contains("外勤人员请使用移动办案系统"), "{page}");
+    }
 
     // Logging out ends the session on the server too.
     let response = client()

@@ -12,7 +12,6 @@ use chrono::Utc;
 use sea_orm::EntityTrait;
 
 use super::jwt::{Claims, TokenError};
-use super::ACCESS_COOKIE;
 use crate::entities::{device, session, user};
 use crate::error::{ApiError, ApiResult};
 use crate::org::roles::Role;
@@ -63,37 +62,16 @@ impl FromRequest for AuthUser {
             .get(actix_web::http::header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .map(str::to_string);
-        let console_token = console_cookie(request);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
-            let token = match (header.as_deref(), console_token.as_deref()) {
-                (None, Some(cookie)) => cookie,
-                (header, _) => bearer_token(header)?,
-            };
+            let token = bearer_token(header.as_deref())?;
             authenticate(&state, token).await
         })
     }
 }
 
-/// Returns the web console's access token from its cookie, for GET and HEAD requests only.
-///
-/// The console's pages show photos and thumbnails with `<img>` tags, which cannot send an
-/// `Authorization` header. Only reading methods accept the cookie, so a page of another site can
-/// never make a browser change data with it (the cookie is also `SameSite=Strict`).
-fn console_cookie(request: &HttpRequest) -> Option<String> {
-    use actix_web::http::Method;
-
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        return None;
-    }
-    request
-        .cookie(ACCESS_COOKIE)
-        .map(|cookie| cookie.value().to_string())
-        .filter(|value| !value.is_empty())
-}
-
 /// Verifies an access token and checks in the database that its session, device and user are
-/// still active.
+/// still active. The web console calls it with the token from its cookie.
 pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<AuthUser> {
     let claims = state.keys.verify(token, Utc::now()).map_err(|error| match error {
         TokenError::Expired => ApiError::unauthorized(

@@ -8,7 +8,3 @@ pub mod secret;
 pub mod service;
 
 pub use extractor::AuthUser;
-
-/// Cookie that carries the web console's access token. Its path is `/` so that the console's
-/// `<img>` tags can load photos from `/api/v1/photos/...`; the API accepts it on GET and HEAD only.
-pub const ACCESS_COOKIE: &str = "juanzong_access";

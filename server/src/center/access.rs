@@ -1,10 +1,30 @@
-//! Role checks of the center's routes. Only center posts register, and only the director decides
-//! disputes. Field roles read their own team's results and dispute their own team's rejections.
-//! Every other caller gets 403.
+//! Role checks of the center's routes. Only intake posts register, only center posts file items,
+//! and only the director decides disputes. Field roles read their own team's results and dispute
+//! their own team's rejections. Every other caller gets 403.
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::org::roles::Role;
+
+/// Posts that register receipts, supplements and corrections: the intake clerks and the
+/// center's manager. The data manager and the other center posts read the register.
+pub const INTAKE_ROLES: [Role; 3] = [Role::CenterIntake, Role::FilingIntake, Role::CenterManager];
+
+/// Tells whether the caller holds one of [`INTAKE_ROLES`].
+pub fn is_intake(caller: &AuthUser) -> bool {
+    caller.roles.iter().any(|role| INTAKE_ROLES.contains(role))
+}
+
+/// Fails with 403 unless the caller holds one of [`INTAKE_ROLES`].
+pub fn require_intake(caller: &AuthUser) -> ApiResult<()> {
+    if is_intake(caller) {
+        return Ok(());
+    }
+    Err(ApiError::forbidden(
+        "INTAKE_ROLE_REQUIRED",
+        "没有权限：只有卷宗管理中心接收岗、立案厅接收岗和管理岗可以办理接收登记。",
+    ))
+}
 
 /// Fails with 403 unless the caller has a post of the case-file center.
 pub fn require_center(caller: &AuthUser) -> ApiResult<()> {
@@ -93,13 +113,32 @@ mod tests {
     }
 
     #[test]
-    fn only_center_posts_register() {
+    fn only_center_posts_file_items() {
         assert!(require_center(&caller(&[Role::CenterIntake], Some("c"))).is_ok());
-        assert!(require_center(&caller(&[Role::DataManager], Some("c"))).is_ok());
+        assert!(require_center(&caller(&[Role::Cataloguing], Some("c"))).is_ok());
         for role in [Role::FieldOfficer, Role::Director, Role::Admin, Role::Judge] {
             assert_eq!(
                 code(require_center(&caller(&[role], Some("t1")))),
                 "CENTER_ROLE_REQUIRED"
+            );
+        }
+    }
+
+    #[test]
+    fn only_intake_posts_register() {
+        for role in INTAKE_ROLES {
+            assert!(require_intake(&caller(&[role], Some("c"))).is_ok(), "{role:?}");
+        }
+        for role in [
+            Role::DataManager,
+            Role::Cataloguing,
+            Role::FieldOfficer,
+            Role::Director,
+            Role::Admin,
+        ] {
+            assert_eq!(
+                code(require_intake(&caller(&[role], Some("c")))),
+                "INTAKE_ROLE_REQUIRED"
             );
         }
     }

@@ -54,7 +54,7 @@ pub async fn register_receipt(
     caller: &AuthUser,
     request: RegisterReceiptRequest,
 ) -> ApiResult<RegisterEntryView> {
-    access::require_center(caller)?;
+    access::require_intake(caller)?;
     let handed_over_by = required_text(&request.handed_over_by, "移送人")?;
     let hash = request_hash(&request);
     register(
@@ -81,7 +81,7 @@ pub async fn register_supplement(
     entry_id: Uuid,
     request: SupplementRequest,
 ) -> ApiResult<RegisterEntryView> {
-    access::require_center(caller)?;
+    access::require_intake(caller)?;
     let handed_over_by = required_text(&request.handed_over_by, "移送人")?;
     let earlier = entries::find(db, entry_id).await?;
     let hash = request_hash(&(entry_id, &request));
@@ -109,7 +109,7 @@ pub async fn register_correction(
     entry_id: Uuid,
     request: CorrectionRequest,
 ) -> ApiResult<RegisterEntryView> {
-    access::require_center(caller)?;
+    access::require_intake(caller)?;
     let note = required_text(&request.note, "更正原因")?;
     let target = entries::find(db, entry_id).await?;
     let hash = request_hash(&(entry_id, &request));

@@ -76,3 +76,33 @@ impl ResponseError for ConsoleError {
         }
     }
 }
+
+/// The page for a console address that does not exist, in Chinese rather than the API's JSON.
+pub async fn page_not_found() -> ConsoleResult<HttpResponse> {
+    Err(ConsoleError::Api(ApiError::not_found(
+        "PAGE_NOT_FOUND",
+        "页面不存在，请从菜单进入需要的页面。",
+    )))
+}
+
+/// Turns a form body the console cannot read into a Chinese page with the matching status.
+pub fn form_error(
+    error: actix_web::error::UrlencodedError,
+    _request: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::UrlencodedError;
+
+    let api_error = match &error {
+        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => ApiError::PayloadTooLarge {
+            code: "FORM_TOO_LARGE",
+            message: "提交的内容太多，请分次提交。".to_string(),
+        },
+        UrlencodedError::ContentType => ApiError::UnsupportedMediaType {
+            code: "UNSUPPORTED_CONTENT_TYPE",
+            message: "请通过网页控制台的表单提交。".to_string(),
+        },
+        _ => ApiError::bad_request("INVALID_FORM", "表单内容无法读取，请刷新页面后重新填写。"),
+    };
+    tracing::debug!(%error, "console form rejected");
+    ConsoleError::Api(api_error).into()
+}

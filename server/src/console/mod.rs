@@ -19,7 +19,7 @@ pub mod session;
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
-use pages::{calendar, figures, handovers, login, overdue, register};
+use pages::{calendar, figures, files, handovers, login, overdue, register};
 
 /// Every console route, as (HTTP method in lower case, path), for tests and the README.
 pub const CONSOLE_ROUTES: &[(&str, &str)] = &[
@@ -36,6 +36,9 @@ pub const CONSOLE_ROUTES: &[(&str, &str)] = &[
     ("get", "/console/register/{entry_id}/receipt"),
     ("get", "/console/overdue"),
     ("get", "/console/figures"),
+    ("get", "/console/figures/{name}.csv"),
+    ("get", "/console/photos/{sha256}/thumbnail"),
+    ("get", "/console/photos/{sha256}/working"),
     ("get", "/console/calendar"),
     ("post", "/console/calendar"),
 ];
@@ -49,7 +52,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
         web::scope("/console")
             .wrap(from_fn(session::session_cookies))
-            .app_data(web::FormConfig::default().limit(FORM_LIMIT_BYTES))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(FORM_LIMIT_BYTES)
+                    .error_handler(error::form_error),
+            )
+            .default_service(web::to(error::page_not_found))
             .route("/", web::get().to(|| async { layout::see_other("/console/handovers") }))
             .route("/static/{file}", web::get().to(assets::serve))
             .route("/login", web::get().to(login::login_page))
@@ -62,6 +70,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/register/{entry_id}/receipt", web::get().to(register::receipt))
             .route("/overdue", web::get().to(overdue::overdue_page))
             .route("/figures", web::get().to(figures::figures_page))
+            .route("/figures/{name:teams|days}.csv", web::get().to(files::figures_csv))
+            .route("/photos/{sha256}/thumbnail", web::get().to(files::thumbnail))
+            .route("/photos/{sha256}/working", web::get().to(files::working_image))
             .route("/calendar", web::get().to(calendar::calendar_page))
             .route("/calendar", web::post().to(calendar::import)),
     );

@@ -4,12 +4,18 @@
 //! A browser is a device like a phone: logging in runs the same account checks and starts the same
 //! kind of session, so revoking the device or disabling the user ends the console session at its
 //! next request. The access token rides in [`ACCESS_COOKIE`] and the refresh token in
-//! [`REFRESH_COOKIE`], both `HttpOnly` and `SameSite=Strict`. When the access token has expired,
-//! the next page request exchanges the refresh token and [`session_cookies`] sets the new pair on
-//! the response. Changes (POST) must come from the console's own origin.
+//! [`REFRESH_COOKIE`], both `HttpOnly`, `SameSite=Strict` and limited to `/console`; the API never
+//! reads them. When the access token has expired, the next console request exchanges the refresh
+//! token and [`session_cookies`] sets the new pair on the response. Renewals in one process run
+//! one at a time and share their result for a minute, so two tabs renewing at once get the same
+//! pair instead of tripping the refresh token's reuse detection. Changes (POST) must come from
+//! the console's own origin.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
@@ -23,20 +29,31 @@ use juanzong_mobile_api::auth::TokenPair;
 
 use super::error::ConsoleError;
 use crate::auth::extractor::authenticate;
-use crate::auth::{service, AuthUser, ACCESS_COOKIE};
+use crate::auth::{service, AuthUser};
 use crate::error::ApiError;
 use crate::org;
 use crate::org::roles::Role;
 use crate::state::AppState;
 
-/// Cookie with the console's refresh token, sent only to console pages.
+/// Cookie with the console's access token.
+pub const ACCESS_COOKIE: &str = "juanzong_access";
+
+/// Cookie with the console's refresh token.
 pub const REFRESH_COOKIE: &str = "juanzong_refresh";
+
+/// Path of every console cookie.
+const COOKIE_PATH: &str = "/console";
 
 /// Cookie with the browser's device id, kept across logins so one browser stays one device.
 pub const DEVICE_COOKIE: &str = "juanzong_console_device";
 
-/// Name the console's devices carry in the device list.
-pub const DEVICE_NAME: &str = "网页控制台（浏览器）";
+/// Returns the name a console device carries in the device list, such as 网页控制台（zhao）.
+pub fn device_name(username: &str) -> String {
+    format!("网页控制台（{}）", username.trim())
+}
+
+/// How long a renewed pair is handed to other requests that present the same refresh token.
+const RENEWAL_SHARING: Duration = Duration::from_secs(60);
 
 /// How long a browser keeps its device id, in days.
 const DEVICE_COOKIE_DAYS: i64 = 400;
@@ -56,9 +73,9 @@ impl ConsoleUser {
         names.join("、")
     }
 
-    /// True for the roles that may register receipts: posts of the case-file center.
+    /// True for the roles that may register receipts: the intake posts and the center's manager.
     pub fn may_register(&self) -> bool {
-        self.caller.is_center()
+        crate::center::access::is_intake(&self.caller)
     }
 
     /// True for the administrator, who imports calendar years.
@@ -91,6 +108,13 @@ impl FromRequest for ConsoleUser {
                 .cloned()
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
             let caller = resume(&state, &request).await?;
+            if !may_use_console(&caller.roles) {
+                return Err(ApiError::forbidden(
+                    "CONSOLE_ROLE_REQUIRED",
+                    "网页控制台供卷宗管理中心、执行局长和系统管理员使用；外勤人员请使用移动办案系统。",
+                )
+                .into());
+            }
             let display_name = org::service::user_summary(&state.db, &caller.user_id)
                 .await?
                 .map_or_else(|| caller.user_id.clone(), |user| user.display_name);
@@ -105,10 +129,7 @@ impl FromRequest for ConsoleUser {
 /// Authenticates the request by its access cookie, or by exchanging its refresh cookie.
 async fn resume(state: &AppState, request: &HttpRequest) -> Result<AuthUser, ConsoleError> {
     let login_required = || ConsoleError::LoginRequired {
-        next: request
-            .uri()
-            .path_and_query()
-            .map_or_else(|| "/console/".to_string(), |path| path.to_string()),
+        next: safe_next(request.uri().path_and_query().map(|path| path.as_str())),
     };
 
     if let Some(access) = request.cookie(ACCESS_COOKIE) {
@@ -122,14 +143,40 @@ async fn resume(state: &AppState, request: &HttpRequest) -> Result<AuthUser, Con
     let Some(refresh) = request.cookie(REFRESH_COOKIE) else {
         return Err(login_required());
     };
-    let pair = match service::refresh(state, refresh.value()).await {
+    let pair = match renew(state, refresh.value()).await {
         Ok(pair) => pair,
         Err(ApiError::Unauthorized { .. }) => return Err(login_required()),
         Err(other) => return Err(other.into()),
     };
-    let caller = authenticate(state, &pair.access_token).await?;
+    let caller = match authenticate(state, &pair.access_token).await {
+        Ok(caller) => caller,
+        Err(ApiError::Unauthorized { .. }) => return Err(login_required()),
+        Err(other) => return Err(other.into()),
+    };
     request.extensions_mut().insert(RenewedSession(pair));
     Ok(caller)
+}
+
+/// Pairs renewed in this process, by the hash of the refresh token they replaced.
+type Renewals = tokio::sync::Mutex<HashMap<String, (Instant, TokenPair)>>;
+
+/// Exchanges a refresh token, or hands out the pair this process got for the same token within
+/// [`RENEWAL_SHARING`]. Two tabs whose access token expired together present the same refresh
+/// token; without sharing, the second exchange looks like a stolen token and ends the session.
+async fn renew(state: &AppState, refresh: &str) -> Result<TokenPair, ApiError> {
+    static RENEWALS: OnceLock<Renewals> = OnceLock::new();
+
+    let key = service::hash_refresh_token(refresh);
+    let mut renewals = RENEWALS.get_or_init(Renewals::default).lock().await;
+    renewals.retain(|_, (at, _)| at.elapsed() < RENEWAL_SHARING);
+    if let Some((_, pair)) = renewals.get(&key) {
+        return Ok(pair.clone());
+    }
+    // NOTE: sharing is per process. Two tabs whose requests reach two server processes at the
+    // same moment still trip the reuse detection, and both tabs return to the login page.
+    let pair = service::refresh(state, refresh).await?;
+    renewals.insert(key, (Instant::now(), pair.clone()));
+    Ok(pair)
 }
 
 /// Logs a user in from the login form and returns the session's tokens. A field account gets 403:
@@ -151,7 +198,7 @@ pub async fn log_in(
             username: username.to_string(),
             password: password.to_string(),
             device_id: device_id.clone(),
-            device_name: DEVICE_NAME.to_string(),
+            device_name: device_name(username),
         },
     )
     .await?;
@@ -176,14 +223,14 @@ pub async fn log_in(
 /// Cookies that carry a session's tokens.
 pub fn cookies_for(pair: &TokenPair) -> [Cookie<'static>; 2] {
     [
-        session_cookie(ACCESS_COOKIE, pair.access_token.clone(), "/"),
-        session_cookie(REFRESH_COOKIE, pair.refresh_token.clone(), "/console"),
+        session_cookie(ACCESS_COOKIE, pair.access_token.clone()),
+        session_cookie(REFRESH_COOKIE, pair.refresh_token.clone()),
     ]
 }
 
 /// The cookie that keeps the browser's device id.
 pub fn device_cookie(device_id: String) -> Cookie<'static> {
-    let mut cookie = session_cookie(DEVICE_COOKIE, device_id, "/console");
+    let mut cookie = session_cookie(DEVICE_COOKIE, device_id);
     cookie.set_max_age(CookieDuration::days(DEVICE_COOKIE_DAYS));
     cookie
 }
@@ -191,8 +238,7 @@ pub fn device_cookie(device_id: String) -> Cookie<'static> {
 /// Cookies that remove the session's tokens from the browser.
 pub fn removal_cookies() -> [Cookie<'static>; 2] {
     [ACCESS_COOKIE, REFRESH_COOKIE].map(|name| {
-        let path = if name == ACCESS_COOKIE { "/" } else { "/console" };
-        let mut cookie = session_cookie(name, String::new(), path);
+        let mut cookie = session_cookie(name, String::new());
         cookie.make_removal();
         cookie
     })
@@ -200,11 +246,11 @@ pub fn removal_cookies() -> [Cookie<'static>; 2] {
 
 /// A browser-session cookie: gone when the browser closes, hidden from scripts, never sent with
 /// a request that another site starts.
-fn session_cookie(name: &'static str, value: String, path: &'static str) -> Cookie<'static> {
+fn session_cookie(name: &'static str, value: String) -> Cookie<'static> {
     // NOTE: the cookies are not marked `Secure` because courts run the server on closed networks
     // over plain HTTP. Behind a TLS proxy they should be.
     Cookie::build(name, value)
-        .path(path)
+        .path(COOKIE_PATH)
         .http_only(true)
         .same_site(SameSite::Strict)
         .finish()
@@ -263,11 +309,14 @@ fn origin_host(url: &str) -> Option<&str> {
     Some(&rest[..end]).filter(|host| !host.is_empty())
 }
 
-/// Returns `next` when it is a console path, else the console's first page, so a login link can
-/// never send the browser to another site.
+/// Returns `next` when it is a console path that can go into a `Location` header, else the
+/// console's first page, so a login link can never send the browser to another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with("/console/") && !path.starts_with("//") => {
+        Some(path)
+            if path.starts_with("/console/")
+                && path.bytes().all(|byte| byte.is_ascii_graphic()) =>
+        {
             path.to_string()
         }
         _ => "/console/handovers".to_string(),
@@ -295,6 +344,13 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/console/handovers");
         assert_eq!(safe_next(Some("//evil.example/console/")), "/console/handovers");
         assert_eq!(safe_next(None), "/console/handovers");
+        assert_eq!(safe_next(Some("/console/\u{0}")), "/console/handovers");
+        assert_eq!(safe_next(Some("/console/x\r\nSet-Cookie: a=b")), "/console/handovers");
+        assert_eq!(safe_next(Some("/console/register?case=执1")), "/console/handovers");
+        assert_eq!(
+            safe_next(Some("/console/register?case=%E6%89%A71")),
+            "/console/register?case=%E6%89%A71"
+        );
     }
 
     #[test]

@@ -94,9 +94,9 @@ pub async fn figures_page(
             }
             button type="submit" { "统计" }
             span.downloads {
-                a #teams-csv href=(format!("/api/v1/center/figures/teams.csv?{csv_query}")) { "下载团队统计 CSV" }
+                a #teams-csv href=(format!("/console/figures/teams.csv?{csv_query}")) { "下载团队统计 CSV" }
                 " "
-                a #days-csv href=(format!("/api/v1/center/figures/days.csv?{csv_query}")) { "下载每日统计 CSV" }
+                a #days-csv href=(format!("/console/figures/days.csv?{csv_query}")) { "下载每日统计 CSV" }
             }
         }
         p.summary { (date_zh(period.from)) " 至 " (date_zh(period.to)) }

@@ -22,7 +22,7 @@ use super::super::error::{ConsoleError, ConsoleResult};
 use super::super::format::{date_zh, datetime_zh};
 use super::super::layout::{page, see_other, Nav, WithStatus};
 use super::super::session::ConsoleUser;
-use super::{photo_views, team_names};
+use super::{photo_views, team_names, user_label, user_names};
 use crate::center::{queries, register};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -50,14 +50,15 @@ pub async fn waiting(
         .get("case")
         .map(|case| case.trim().to_string())
         .filter(|case| !case.is_empty());
+    let case_needle = case_filter.as_deref().map(case_search_form);
 
     let shown: Vec<&WaitingHandover> = waiting
         .iter()
         .filter(|handover| team_filter.is_none_or(|team| &handover.team_id == team))
         .filter(|handover| {
-            case_filter
+            case_needle
                 .as_deref()
-                .is_none_or(|case| handover.case_number.contains(case))
+                .is_none_or(|needle| handover.case_number.contains(needle))
         })
         .collect();
     let due_today = shown.iter().filter(|h| deadline_state(h) == Some(DUE_TODAY)).count();
@@ -135,7 +136,7 @@ fn waiting_row(handover: &WaitingHandover, teams: &BTreeMap<String, String>) -> 
                     _ => {}
                 }
                 @if let Some(flag) = handover.deadline.as_ref().and_then(|d| d.flag.as_deref()) {
-                    " " span.badge.warn title=(flag) { "返回时间需核实" }
+                    " " span.badge.warn title=(declared_return_flag(flag)) { "返回时间需核实" }
                 }
             }
             td { a.button href=(format!("/console/handovers/{}", handover.list_id)) { "核对" } }
@@ -155,7 +156,13 @@ pub async fn check_page(
     path: web::Path<String>,
 ) -> ConsoleResult<HttpResponse> {
     let handover = find_waiting(&state, &user, &path.into_inner()).await?;
-    let form = CheckForm::fresh(&handover);
+    let users = user_names(&state).await?;
+    let handed_over_by = handover
+        .handed_over_by
+        .as_deref()
+        .map(|by| user_label(&users, by))
+        .unwrap_or_default();
+    let form = CheckForm::fresh(&handed_over_by);
     render_check(&state, &user, &handover, &form, None).await
 }
 
@@ -233,14 +240,11 @@ pub struct CheckForm {
 }
 
 impl CheckForm {
-    /// A new form: a new registration id, the handover's own 移送人 and empty results.
-    pub fn fresh(handover: &WaitingHandover) -> CheckForm {
+    /// A new form: a new registration id, `handed_over_by` as the 移送人 and empty results.
+    pub fn fresh(handed_over_by: &str) -> CheckForm {
         let mut fields = HashMap::new();
         fields.insert("registration_id".to_string(), Uuid::new_v4().to_string());
-        fields.insert(
-            "handed_over_by".to_string(),
-            handover.handed_over_by.clone().unwrap_or_default(),
-        );
+        fields.insert("handed_over_by".to_string(), handed_over_by.to_string());
         fields.insert("extra_rows".to_string(), EXTRA_ROWS.to_string());
         for row in 0..EXTRA_ROWS {
             fields.insert(format!("extra_id_{row}"), Uuid::new_v4().to_string());
@@ -351,6 +355,7 @@ async fn render_check(
     error: Option<ApiError>,
 ) -> ConsoleResult<HttpResponse> {
     let teams = team_names(state).await?;
+    let users = user_names(state).await?;
     let hashes: Vec<String> = handover
         .items
         .iter()
@@ -369,7 +374,7 @@ async fn render_check(
     let body = html! {
         @if let Some(error) = &error {
             div.notice.error #form-error role="alert" {
-                p { (error.body().message) }
+                p { (name_items(&error.body().message, handover)) }
                 p.code { "错误代码：" (error.body().code) }
             }
         }
@@ -379,7 +384,7 @@ async fn render_check(
             dt { "状态" } dd { (handover.status_label) }
             dt { "返回单位" } dd { (handover.declared_return_at.map(datetime_zh).unwrap_or_default()) }
             dt { "移送" } dd {
-                (handover.handed_over_by.clone().unwrap_or_default()) " "
+                (handover.handed_over_by.as_deref().map(|by| user_label(&users, by)).unwrap_or_default()) " "
                 (handover.handed_over_at.map(datetime_zh).unwrap_or_default())
             }
             dt { "移送期限" } dd {
@@ -388,12 +393,20 @@ async fn render_check(
                     None => { "无法计算（日历缺少年份）" }
                 }
             }
+            @if let Some(deadline) = &handover.deadline {
+                @if let Some(flag) = &deadline.flag {
+                    dt { "返回时间" } dd #return-flag {
+                        span.badge.warn { "需核实" } " " (declared_return_flag(flag))
+                        "，服务器首次收到返回记录的时间：" (datetime_zh(deadline.learned_at))
+                    }
+                }
+            }
         }
         @if handover.status != "handed_over" {
             div.notice.warn { p { "团队已返回单位，但还没有在手机上标记“已移送”。标记之后才能登记接收。" } }
         }
         @if !user.may_register() {
-            div.notice.warn { p { "只有卷宗管理中心的岗位可以登记接收；您可以查看，但不能提交。" } }
+            div.notice.warn { p { "只有卷宗管理中心接收岗、立案厅接收岗和管理岗可以登记接收；您可以查看，但不能提交。" } }
         }
         p.keys.no-print {
             "键盘：↑ ↓ 或 J K 换项，1 已收，2 缺失，3 页数不符，4 不规范，Ctrl+Enter 登记接收。"
@@ -537,9 +550,9 @@ fn photo_block(page: usize, sha256: &str, view: Option<&PhotoView>) -> Markup {
     html! {
         div.photo data-sha256=(sha256) {
             @if done {
-                a href=(format!("/api/v1/photos/{sha256}/working")) target="_blank"
+                a href=(format!("/console/photos/{sha256}/working")) target="_blank"
                     title="打开校正后的完整图像" {
-                    img src=(format!("/api/v1/photos/{sha256}/thumbnail"))
+                    img src=(format!("/console/photos/{sha256}/thumbnail"))
                         alt=(format!("第 {page} 页缩略图")) loading="lazy";
                 }
             } @else {
@@ -565,6 +578,41 @@ fn photo_block(page: usize, sha256: &str, view: Option<&PhotoView>) -> Markup {
             }
         }
     }
+}
+
+/// Explains a declared-return flag of a hand-over deadline in Chinese.
+pub fn declared_return_flag(code: &str) -> &'static str {
+    match code {
+        "DECLARED_IN_FUTURE" => "手机上申报的返回时间晚于服务器收到的时间",
+        "DECLARED_LONG_BEFORE" => "手机上申报的返回时间远早于服务器首次收到返回记录的时间",
+        _ => "手机上申报的返回时间与服务器收到的时间不符",
+    }
+}
+
+/// Replaces the item ids in a register message with the item's number and title as the page
+/// shows them, such as 第 2 项“送达回证”, and extra-paper ids with their row.
+pub fn name_items(message: &str, handover: &WaitingHandover) -> String {
+    let mut named = message.to_string();
+    for (index, item) in handover.items.iter().enumerate() {
+        let label = format!("第 {} 项“{}”", index + 1, item.title);
+        named = named.replace(&format!("材料 {}", item.item_id), &label);
+        named = named.replace(&item.item_id.to_string(), &label);
+    }
+    named
+}
+
+/// Turns typed case-number text into the form stored case numbers use: full-width brackets and
+/// half-width digits, so （2026）豫13执123号, (2026)豫13执123号 and （２０２６） find the same lists.
+pub fn case_search_form(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            other => other,
+        })
+        .collect()
 }
 
 /// Today's date in Asia/Shanghai, as the pages print it.
@@ -605,7 +653,7 @@ mod tests {
     #[test]
     fn a_filled_form_becomes_the_api_request() {
         let handover = handover();
-        let mut form = CheckForm::fresh(&handover);
+        let mut form = CheckForm::fresh("张警官");
         let [first, second] = [handover.items[0].item_id, handover.items[1].item_id];
         let set = |form: &mut CheckForm, name: String, value: &str| {
             form.fields.insert(name, value.to_string());
@@ -644,7 +692,7 @@ mod tests {
     #[test]
     fn the_same_form_sent_twice_has_the_same_ids() {
         let handover = handover();
-        let form = CheckForm::fresh(&handover);
+        let form = CheckForm::fresh("张警官");
         let mut sent = form.clone();
         sent.fields.insert("extra_title_0".to_string(), "公告".to_string());
         sent.fields.insert("extra_pages_0".to_string(), "2".to_string());
@@ -660,21 +708,39 @@ mod tests {
     fn typing_errors_are_explained_in_chinese() {
         let handover = handover();
         let first = handover.items[0].item_id;
-        let mut form = CheckForm::fresh(&handover);
+        let mut form = CheckForm::fresh("张警官");
         form.fields.insert(format!("result_{first}"), "page_mismatch".to_string());
         form.fields.insert(format!("pages_{first}"), "三".to_string());
         let error = form.to_request(&handover).unwrap_err();
         assert!(error.contains("第 1 项“查封笔录”"), "{error}");
 
-        let mut form = CheckForm::fresh(&handover);
+        let mut form = CheckForm::fresh("张警官");
         form.fields.insert("registration_id".to_string(), "x".to_string());
         assert!(form.to_request(&handover).unwrap_err().contains("刷新页面"));
     }
 
     #[test]
+    fn register_messages_name_items_by_number_and_title() {
+        let handover = handover();
+        let second = handover.items[1].item_id;
+        let message = format!("核对结果有误：材料 {second} 标记为不规范，但没有填写修改意见。");
+        assert_eq!(
+            name_items(&message, &handover),
+            "核对结果有误：第 2 项“送达回证”标记为不规范，但没有填写修改意见。"
+        );
+    }
+
+    #[test]
+    fn case_search_accepts_half_width_brackets_and_full_width_digits() {
+        assert_eq!(case_search_form(" (2026)豫13执123号 "), "（2026）豫13执123号");
+        assert_eq!(case_search_form("（２０２６）"), "（2026）");
+        assert_eq!(case_search_form("执123"), "执123");
+    }
+
+    #[test]
     fn unchecked_items_are_left_for_the_register_to_name() {
         let handover = handover();
-        let request = CheckForm::fresh(&handover).to_request(&handover).unwrap();
+        let request = CheckForm::fresh("张警官").to_request(&handover).unwrap();
         assert!(request.check.items.is_empty());
         assert!(request.check.extras.is_empty());
     }

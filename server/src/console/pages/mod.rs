@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod figures;
+pub mod files;
 pub mod handovers;
 pub mod login;
 pub mod overdue;

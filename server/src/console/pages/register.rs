@@ -16,7 +16,7 @@ use super::super::error::ConsoleResult;
 use super::super::format::{datetime_zh, query_period};
 use super::super::layout::{page, Nav};
 use super::super::session::ConsoleUser;
-use super::handovers::team_label;
+use super::handovers::{case_search_form, team_label};
 use super::{team_names, user_label, user_names};
 use crate::center::queries::{self, RegisterQuery};
 use crate::center::register::live_items;
@@ -30,6 +30,15 @@ pub async fn search(
     query: web::Query<HashMap<String, String>>,
 ) -> ConsoleResult<HttpResponse> {
     let (from, to) = query_period(&query)?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(ApiError::bad_request(
+                "INVALID_PERIOD",
+                format!("起始日期 {from} 晚于截止日期 {to}，请调换后重新查询。"),
+            )
+            .into());
+        }
+    }
     let case_text = query
         .get("case")
         .map(|case| case.trim().to_string())
@@ -52,12 +61,13 @@ pub async fn search(
         },
     )
     .await?;
+    let needle = case_text.as_deref().map(case_search_form);
     let entries: Vec<&RegisterEntryView> = found
         .entries
         .iter()
         .filter(|entry| {
             whole_case.is_some()
-                || case_text
+                || needle
                     .as_deref()
                     .is_none_or(|part| entry.case_number.contains(part))
         })
