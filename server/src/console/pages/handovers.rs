@@ -595,6 +595,7 @@ pub fn name_items(message: &str, handover: &WaitingHandover) -> String {
     let mut named = message.to_string();
     for (index, item) in handover.items.iter().enumerate() {
         let label = format!("第 {} 项“{}”", index + 1, item.title);
+        named = named.replace(&format!("材料 {} ", item.item_id), &label);
         named = named.replace(&format!("材料 {}", item.item_id), &label);
         named = named.replace(&item.item_id.to_string(), &label);
     }
