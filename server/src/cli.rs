@@ -745,6 +745,8 @@ async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), CliError> {
     let settings = load_settings(global, None, false)?;
     telemetry::init("warn", false);
     warn_unknown_variables();
+    crate::demo::require_existing_database(&settings.effective_database_url())
+        .map_err(|error| CliError::Failed(format!("{error}（{}）", error.code())))?;
     let db = open_database(&settings).await?;
     let prepared = crate::demo::prepare(&db, args.court.as_deref()).await;
     db.close().await.ok();

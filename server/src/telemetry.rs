@@ -5,6 +5,7 @@
 //! which may carry ids people should not see in logs), the status, and the user and device ids
 //! once the caller is authenticated. Tokens, passwords and OCR text are never recorded.
 
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -12,26 +13,50 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::HttpMessage;
-use tracing::Instrument;
+use tracing::{Instrument, Subscriber};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
 /// Response header that carries the request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Installs the global subscriber: text or JSON lines on stderr, filtered by `level`.
-/// A second call (as in tests) leaves the first subscriber in place.
+/// Installs the global subscriber: text or JSON lines on stderr, filtered by `level`, with ANSI
+/// colours only when stderr is a terminal. A second call (as in tests) leaves the first subscriber
+/// in place.
 pub fn init(level: &str, json: bool) {
+    let stderr = std::io::stderr();
+    let ansi = wants_colours(&stderr);
+    drop(subscriber(level, json, std::io::stderr, ansi).try_init());
+}
+
+/// Tells whether log lines written to `output` get ANSI colour codes: only on a terminal, because
+/// in a file or a pipe the codes are noise that `grep` and log collectors see.
+fn wants_colours(output: &impl IsTerminal) -> bool {
+    output.is_terminal()
+}
+
+/// Builds the subscriber that [`init`] installs, writing to `writer`.
+fn subscriber<W>(
+    level: &str,
+    json: bool,
+    writer: W,
+    ansi: bool,
+) -> Box<dyn Subscriber + Send + Sync>
+where
+    W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let result = if json {
-        builder.json().flatten_event(true).with_current_span(true).try_init()
+        .with_writer(writer)
+        .with_ansi(ansi);
+    if json {
+        Box::new(builder.json().flatten_event(true).with_current_span(true).finish())
     } else {
-        builder.try_init()
-    };
-    drop(result);
+        Box::new(builder.finish())
+    }
 }
 
 /// The id of one request, kept in the request's extensions.
@@ -81,5 +106,47 @@ pub async fn request_span(
             tracing::warn!(elapsed_ms, %error, "request failed before a response was built");
             Err(error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Seek};
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// Logs one warning through the subscriber `init` would build for `file`, and returns what
+    /// was written.
+    fn log_to(file: std::fs::File, ansi: bool) -> String {
+        let mut reader = file.try_clone().expect("clone the log file handle");
+        let logger = subscriber("warn", false, Mutex::new(file), ansi);
+        tracing::subscriber::with_default(logger, || {
+            tracing::warn!(variable = "JUANZONG_BOGUS", "unknown variable ignored");
+        });
+        let mut text = String::new();
+        reader.rewind().expect("rewind the log file");
+        reader.read_to_string(&mut text).expect("read the log file");
+        text
+    }
+
+    #[test]
+    fn log_file_has_no_colour_codes() {
+        let file = tempfile::tempfile().expect("temporary log file");
+        let ansi = wants_colours(&file);
+
+        let text = log_to(file, ansi);
+
+        assert!(!ansi, "a file is not a terminal");
+        assert!(text.contains("unknown variable ignored"), "log line written: {text:?}");
+        assert!(!text.contains('\u{1b}'), "ANSI escape in {text:?}");
+    }
+
+    /// The check above can fail: with colours on, the same line carries escape codes.
+    #[test]
+    fn colours_add_escape_codes() {
+        let text = log_to(tempfile::tempfile().expect("temporary log file"), true);
+
+        assert!(text.contains('\u{1b}'), "no ANSI escape in {text:?}");
     }
 }

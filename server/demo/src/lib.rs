@@ -16,4 +16,6 @@ mod scenario;
 
 pub use error::DemoError;
 pub use photos::{folder_photos, PhotoSource};
-pub use scenario::{run, DemoOptions, DemoReport, ListOutcome, OpenHandover, PhotoOutcome};
+pub use scenario::{
+    run, ConsoleHandover, DemoOptions, DemoReport, ListOutcome, OpenHandover, PhotoOutcome,
+};

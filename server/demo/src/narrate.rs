@@ -4,7 +4,9 @@ use std::io::Write;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use juanzong_mobile_api::center::{CaseCatalogue, RegisterEntryView, TeamFigures};
+use juanzong_mobile_api::center::{
+    CaseCatalogue, DuplicateFlag, DuplicateReason, RegisterEntryView, TeamFigures,
+};
 use juanzong_mobile_api::lists::{HandoverDeadlineView, MaterialList};
 use juanzong_mobile_api::photos::PhotoView;
 
@@ -202,6 +204,9 @@ pub fn catalogue_lines(catalogue: &CaseCatalogue) -> Vec<String> {
         if row.flags.uploaded_via_mobile_system {
             notes.push("已通过移动办案系统上传，不必重复扫描".to_string());
         }
+        for duplicate in &row.flags.duplicates {
+            notes.push(duplicate_note(catalogue, duplicate));
+        }
         if !row.flags.other_case_numbers.is_empty() {
             notes.push(format!(
                 "照片中有其他案号 {}",
@@ -222,4 +227,76 @@ pub fn catalogue_lines(catalogue: &CaseCatalogue) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// Describes a duplicate flag plainly: which row the item repeats, and why the server thinks so.
+fn duplicate_note(catalogue: &CaseCatalogue, duplicate: &DuplicateFlag) -> String {
+    let other = catalogue
+        .rows
+        .iter()
+        .find(|row| row.item_id == duplicate.other_item_id)
+        .map(|row| format!("{} {}. {}", row.volume_label, row.number, row.title))
+        .unwrap_or_else(|| format!("材料 {}", duplicate.other_item_id));
+    let reason = match &duplicate.reason {
+        DuplicateReason::SamePhoto { .. } => "同一张照片".to_string(),
+        DuplicateReason::SimilarText { similarity } => {
+            format!("OCR 文字相似度 {similarity:.2}")
+        }
+    };
+    format!("疑似与 {other} 重复（{reason}），归档前请核对")
+}
+
+#[cfg(test)]
+mod tests {
+    use juanzong_mobile_api::center::{CatalogueRow, ItemFlags};
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn row(number: u32, title: &str, flags: ItemFlags) -> CatalogueRow {
+        CatalogueRow {
+            volume: "main".to_string(),
+            volume_label: "正卷".to_string(),
+            node: None,
+            number,
+            title: title.to_string(),
+            original_number: String::new(),
+            date: None,
+            pages: Some(format!("{number}")),
+            item_id: Uuid::new_v4(),
+            list_id: Uuid::new_v4(),
+            material_type: None,
+            party: None,
+            extra: false,
+            filed: false,
+            flags,
+        }
+    }
+
+    #[test]
+    fn catalogue_names_duplicates() {
+        let first = row(1, "查封笔录-张某", ItemFlags::default());
+        let flags = ItemFlags {
+            duplicates: vec![DuplicateFlag {
+                other_item_id: first.item_id,
+                reason: DuplicateReason::SimilarText { similarity: 0.91 },
+            }],
+            ..ItemFlags::default()
+        };
+        let catalogue = CaseCatalogue {
+            case_number: "（2026）豫13执123号".to_string(),
+            rows: vec![first, row(2, "查封笔录-张某", flags)],
+            unfiled: 2,
+        };
+
+        let lines = catalogue_lines(&catalogue);
+
+        assert_eq!(lines.len(), 3);
+        assert!(!lines[1].contains("重复"), "{}", lines[1]);
+        assert!(
+            lines[2].contains("疑似与 正卷 1. 查封笔录-张某 重复（OCR 文字相似度 0.91）"),
+            "{}",
+            lines[2]
+        );
+    }
 }

@@ -15,7 +15,8 @@ pub const ENFORCEMENT_TEAM: &str = "演示执行一团队";
 pub const DISPOSAL_TEAM: &str = "演示财产处置团队";
 pub const CENTER_TEAM: &str = "演示卷宗管理中心";
 
-/// Serial numbers of the two cases: a first enforcement case (执) and a resumed one (执恢).
+/// Serial numbers of the two cases on the first run: a first enforcement case (执) and a
+/// resumed one (执恢). Each later run on the same database adds its run number to both.
 pub const SEIZURE_CASE_SERIAL: u32 = 123;
 pub const SURVEY_CASE_SERIAL: u32 = 45;
 
@@ -85,18 +86,26 @@ pub const USERS: [PlannedUser; 5] = [
     },
 ];
 
-/// Returns the two case numbers in normal form, such as （2026）豫13执123号 and （2026）豫13执恢45号.
-pub fn case_numbers(year: i32, court_code: &str) -> (String, String) {
+/// Returns the two case numbers of run `run` (0 for the first) in normal form, such as
+/// （2026）豫13执123号 and （2026）豫13执恢45号 for run 0 and （2026）豫13执124号 and
+/// （2026）豫13执恢46号 for run 1.
+///
+/// Each run works on new cases. A rerun on the same cases would add a second set of lists to
+/// them, so their catalogue would show every paper twice, flagged as duplicates. A user who runs
+/// the demo again expects another clean day instead.
+pub fn case_numbers(year: i32, court_code: &str, run: u32) -> (String, String) {
+    let seizure_serial = SEIZURE_CASE_SERIAL + run;
+    let survey_serial = SURVEY_CASE_SERIAL + run;
     (
-        format!("（{year}）{court_code}执{SEIZURE_CASE_SERIAL}号"),
-        format!("（{year}）{court_code}执恢{SURVEY_CASE_SERIAL}号"),
+        format!("（{year}）{court_code}执{seizure_serial}号"),
+        format!("（{year}）{court_code}执恢{survey_serial}号"),
     )
 }
 
 /// Returns the case import file (UTF-8 CSV, the columns `juanzong case import` reads) for the
-/// two cases.
-pub fn cases_csv(year: i32, court_code: &str) -> String {
-    let (seizure, survey) = case_numbers(year, court_code);
+/// two cases of run `run`.
+pub fn cases_csv(year: i32, court_code: &str, run: u32) -> String {
+    let (seizure, survey) = case_numbers(year, court_code, run);
     format!(
         "案号,承办法官,执行团队,当事人\n\
          {seizure},王法官,{ENFORCEMENT_TEAM},李某 诉 张某\n\
@@ -168,9 +177,9 @@ pub struct DemoSetting {
 }
 
 impl DemoSetting {
-    /// Builds the setting for a court and a filing year.
-    pub fn new(court_code: &str, court_name: &str, year: i32) -> DemoSetting {
-        let (seizure_case, survey_case) = case_numbers(year, court_code);
+    /// Builds the setting of run `run` for a court and a filing year.
+    pub fn new(court_code: &str, court_name: &str, year: i32, run: u32) -> DemoSetting {
+        let (seizure_case, survey_case) = case_numbers(year, court_code, run);
         DemoSetting {
             court_code: court_code.to_string(),
             court_name: court_name.to_string(),
@@ -187,12 +196,24 @@ mod tests {
 
     #[test]
     fn case_numbers_parse() {
-        let (seizure, survey) = case_numbers(2026, "豫13");
+        let (seizure, survey) = case_numbers(2026, "豫13", 0);
         assert_eq!(seizure, "（2026）豫13执123号");
         assert_eq!(CaseNumber::parse(&seizure).unwrap().normal_form(), seizure);
         assert_eq!(
             CaseNumber::parse(&survey).unwrap().normal_form(),
             "（2026）豫13执恢45号"
         );
+    }
+
+    #[test]
+    fn later_runs_get_new_serials() {
+        let first = case_numbers(2026, "豫13", 0);
+        let second = case_numbers(2026, "豫13", 1);
+
+        assert_eq!(second.0, "（2026）豫13执124号");
+        assert_eq!(second.1, "（2026）豫13执恢46号");
+        assert_ne!(first.0, second.0);
+        assert_ne!(first.1, second.1);
+        assert!(cases_csv(2026, "豫13", 1).contains("（2026）豫13执124号"));
     }
 }

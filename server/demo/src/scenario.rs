@@ -10,6 +10,8 @@
 //! 5. The teams hand their paper over and the clerk checks it against the lists. One proof of
 //!    service is missing, the ruling has a page more than listed, the seizure notice is not on
 //!    the list, and the disposal team is late. The register, the phones and the figures show it.
+//! 6. Today the enforcement team makes a second, small trip for the same case and hands its list
+//!    over. The demo leaves that list unchecked, waiting for the clerk in the web console.
 //!
 //! The server's clock stamps when it learns of a return and the phone's clock stamps a hand-over,
 //! so a team can only be late against today's clock. The enforcement team therefore returns
@@ -81,6 +83,24 @@ pub struct DemoReport {
     pub phone_lists: Vec<MaterialList>,
     pub catalogue: CaseCatalogue,
     pub figures: Figures,
+    /// The enforcement team's second list, handed over and left for the web console.
+    pub console_handover: ConsoleHandover,
+}
+
+/// The list the demo hands over but does not check, so that the clerk can register it in the
+/// web console (网页控制台).
+#[derive(Debug, Clone)]
+pub struct ConsoleHandover {
+    pub list_id: Uuid,
+    pub case_number: String,
+    /// Item ids by title.
+    pub items: BTreeMap<String, Uuid>,
+    /// The list's row of `GET /api/v1/center/handovers/waiting` at the end of the run.
+    pub waiting: WaitingHandover,
+    /// The photos of its items as the server processed them.
+    pub photos: Vec<PhotoView>,
+    /// Address of the web console, such as `http://127.0.0.1:8080/console/`.
+    pub console_url: String,
 }
 
 /// One team's list from the first sync to the register.
@@ -205,7 +225,12 @@ mod titles {
     pub const SURVEY: &str = "现场勘验笔录-南阳某某机械制造有限公司";
     pub const AUCTION_DESCRIPTION: &str = "拍卖财产文字说明-南阳某某机械制造有限公司";
     pub const EXTRA_NOTICE: &str = "查封公告-张某";
+    pub const REVISIT_RECORD: &str = "执行笔录（复查）-张某";
+    pub const ASSISTANCE_RECEIPT: &str = "协助执行通知书回执-南阳市不动产登记中心";
 }
+
+/// The land registry that registers the seizure.
+const REGISTRY: &str = "南阳市不动产登记中心";
 
 /// Page counts: the first officer enters 2 for the record and the second corrects it to 3. The
 /// ruling is listed with 2 pages but has 3.
@@ -282,13 +307,14 @@ pub async fn run(
         ),
         (
             "receipt-registry",
-            Document::service_receipt(
-                &seizure_facts,
-                "南阳市不动产登记中心",
-                "南阳市宛城区仲景路1号",
-            ),
+            Document::service_receipt(&seizure_facts, REGISTRY, "南阳市宛城区仲景路1号"),
         ),
         ("survey", Document::site_survey_record(&survey_facts)),
+        ("revisit", Document::revisit_record(&seizure_facts, today)),
+        (
+            "assistance-receipt",
+            Document::assistance_receipt(&seizure_facts, REGISTRY, today),
+        ),
     ];
     let photo_files = photos_for(&options.photos, &documents, &root.join("photos"))?;
     let photo = |name: &str| -> &PhotoFile {
@@ -598,12 +624,29 @@ pub async fn run(
     )
     .await?;
 
+    // Step: the second trip, left for the web console.
+    let console_handover = second_trip(
+        &mut say,
+        &options,
+        &center,
+        [&zhang, &li],
+        today,
+        [photo("revisit"), photo("assistance-receipt")],
+    )
+    .await?;
+
     let merged_after: ListDetail = center.get(&format!("/api/v1/lists/{list_id}")).await?;
     let survey_after: ListDetail = center.get(&format!("/api/v1/lists/{survey_list}")).await?;
     say.step("演示完成");
     say.line(format!(
         "登记簿新增 {} 和 {}。",
         entry.number, survey_entry.number
+    ));
+    say.line(format!(
+        "执行实施团队今天移送的第二份清单（案号 {}）仍在等待接收：请在网页控制台 {} 用接收岗账号 {} 登录，核对并登记，密码见下方的演示账号列表。",
+        console_handover.case_number,
+        console_handover.console_url,
+        options.accounts.center_intake.username
     ));
 
     let survey_items: BTreeMap<String, Uuid> = items
@@ -642,6 +685,136 @@ pub async fn run(
         phone_lists,
         catalogue,
         figures,
+        console_handover,
+    })
+}
+
+/// Plays the enforcement team's second trip of today for the same case: a revisit of the sealed
+/// property and the land registry's receipt. The list is returned and handed over (已移送) but
+/// not checked, and the narration prints where the clerk finds it in the web console.
+async fn second_trip(
+    say: &mut Narrator<'_>,
+    options: &DemoOptions,
+    center: &ApiSession,
+    [zhang, li]: [&Phone; 2],
+    today: NaiveDate,
+    [revisit_photo, receipt_photo]: [&PhotoFile; 2],
+) -> Result<ConsoleHandover, DemoError> {
+    say.step(&format!(
+        "{today} 执行实施团队第二次外出：复查查封现场，取回{REGISTRY}的协助执行通知书回执"
+    ));
+    let case_number = options.setting.seizure_case.clone();
+    let list_id = zhang.client.create_list(ListInput {
+        case_number: case_number.clone(),
+        kind: TeamKind::Enforcement,
+        trip_date: Some(today),
+        trip_place: format!("南阳市宛城区建设路18号、{REGISTRY}"),
+        participants: vec![
+            zhang.account.display_name.clone(),
+            li.account.display_name.clone(),
+        ],
+    })?;
+    let record = zhang.client.add_item(
+        list_id,
+        zhang.item("enforcement_record", titles::REVISIT_RECORD, 1, today),
+    )?;
+    zhang
+        .client
+        .attach_photo(list_id, record, &revisit_photo.path)?;
+    let receipt = zhang.client.add_item(
+        list_id,
+        zhang.item("assistance_notice", titles::ASSISTANCE_RECEIPT, 1, today),
+    )?;
+    zhang
+        .client
+        .attach_photo(list_id, receipt, &receipt_photo.path)?;
+    let returned_at = Utc::now();
+    zhang.client.mark_returned(list_id, returned_at)?;
+    zhang.client.sync().await?;
+    say.line(format!(
+        "张警官新建清单 {list_id}（案号 {case_number}），列入“{}”1 页和“{}”1 页并拍照，{} 返回单位后同步",
+        titles::REVISIT_RECORD,
+        titles::ASSISTANCE_RECEIPT,
+        narrate::beijing(returned_at)
+    ));
+
+    let uploaded = zhang.client.upload_photos().await?;
+    if let Some(failure) = uploaded.failed.first() {
+        return Err(DemoError::Scenario(format!(
+            "照片 {} 上传失败：{}（{}）",
+            failure.sha256, failure.message, failure.code
+        )));
+    }
+    zhang.client.hand_over(list_id)?;
+    zhang.client.sync().await?;
+    say.line("张警官上传照片并在手机上移送清单（已移送），纸质材料交到卷宗管理中心");
+
+    let mut hashes = Vec::new();
+    for (title, file) in [
+        (titles::REVISIT_RECORD, revisit_photo),
+        (titles::ASSISTANCE_RECEIPT, receipt_photo),
+    ] {
+        let sha256 = file_sha256(&file.path).ok_or_else(|| {
+            DemoError::Scenario(format!("无法读取照片 {}", file.path.display()))
+        })?;
+        hashes.push((title, file, sha256));
+    }
+    let photos = wait_for_photos(
+        center,
+        &hashes
+            .iter()
+            .map(|(_, _, sha256)| sha256.clone())
+            .collect::<Vec<_>>(),
+        options.photo_timeout,
+    )
+    .await?;
+    for ((title, file, _), view) in hashes.iter().zip(&photos) {
+        for line in narrate::photo_lines(title, &file.origin, view) {
+            say.line(line);
+        }
+    }
+
+    let waiting: Vec<WaitingHandover> = center.get("/api/v1/center/handovers/waiting").await?;
+    let row = waiting
+        .into_iter()
+        .find(|handover| handover.list_id == list_id)
+        .ok_or_else(|| {
+            DemoError::Scenario(format!("移送后的清单 {list_id} 不在卷宗管理中心的待接收列表中"))
+        })?;
+    say.line(format!(
+        "卷宗管理中心待接收：{} {}，{} 项材料：",
+        row.case_number,
+        row.status_label,
+        row.items.len()
+    ));
+    for item in &row.items {
+        say.line(format!(
+            "  · {}（{}）{} 页，照片 {} 张",
+            item.title,
+            item.material_type_name,
+            item.page_count,
+            item.photos.len()
+        ));
+    }
+    let console_url = format!("{}/console/", options.server_url.trim_end_matches('/'));
+    say.line("这份清单演示不核对、不登记，留给卷宗管理中心在网页控制台处理：");
+    say.line(format!("  浏览器打开 {console_url}"));
+    say.line(format!(
+        "  用接收岗账号 {}（{}）登录，密码见本次输出末尾的演示账号列表",
+        options.accounts.center_intake.username, options.accounts.center_intake.display_name
+    ));
+
+    let items = BTreeMap::from([
+        (titles::REVISIT_RECORD.to_string(), record),
+        (titles::ASSISTANCE_RECEIPT.to_string(), receipt),
+    ]);
+    Ok(ConsoleHandover {
+        list_id,
+        case_number,
+        items,
+        waiting: row,
+        photos,
+        console_url,
     })
 }
 

@@ -9,7 +9,7 @@
 //! use juanzong_photo::{inspect, Limits, OcrEngine};
 //!
 //! let bytes = std::fs::read("page.jpg")?;
-//! // One engine per worker thread; creating it loads chi_sim, eng and osd (about a second).
+//! // One engine per worker thread; creating it loads chi_sim and osd (about a second).
 //! let mut engine = OcrEngine::new()?;
 //! let inspection = inspect(&bytes, &Limits::default(), &mut engine)?;
 //! println!("{}", serde_json::to_string_pretty(&inspection)?);
@@ -17,10 +17,11 @@
 //! ```
 //!
 //! Runtime needs (Debian 12 packages): libtesseract5 with tesseract-ocr-chi-sim,
-//! tesseract-ocr-eng and tesseract-ocr-osd, and libheif1 for HEIC. Building also needs
-//! libtesseract-dev, libleptonica-dev, libclang-dev, pkg-config and libheif-dev. libtesseract on
-//! Debian uses OpenMP; with one engine per worker, `OMP_THREAD_LIMIT=1` in the environment keeps
-//! each recognition on one core and was faster on a 2-core machine.
+//! tesseract-ocr-eng (for pages without Chinese) and tesseract-ocr-osd, and libheif1 for HEIC.
+//! Building also needs libtesseract-dev, libleptonica-dev, libclang-dev, pkg-config and
+//! libheif-dev. libtesseract on Debian uses OpenMP; with one engine per worker,
+//! `OMP_THREAD_LIMIT=1` in the environment keeps each recognition on one core and was faster on a
+//! 2-core machine.
 
 mod analysis;
 mod border;

@@ -1,16 +1,20 @@
 //! Skew (倾斜) measurement and correction of a page that is upright but slightly turned.
 //!
-//! Method: projection profiles. Dark (ink) pixels of the Otsu-binarised analysis image are
-//! projected onto the vertical axis of a frame turned by each candidate angle. Text lines give the
-//! sharpest profile (largest sum of squared differences between neighbouring bins) when the frame
-//! matches the lines. A coarse search over ±`MAX_SKEW_DEGREES` is refined around its best angle.
+//! Method: projection profiles. Dark (ink) pixels of the Otsu-binarised analysis image, without
+//! the dark regions that touch the image edge, are projected onto the vertical axis of a frame
+//! turned by each candidate angle. Text lines give the sharpest profile (largest sum of squared
+//! differences between neighbouring bins) when the frame matches the lines. A coarse search over
+//! ±`MAX_SKEW_DEGREES` is refined around its best angle.
 //!
 //! Sign: a positive angle means the content is turned clockwise (text lines descend to the
 //! right); correction turns the image by the opposite angle.
 
-use image::{GrayImage, Rgb, RgbImage};
+use std::collections::HashSet;
+
+use image::{GrayImage, ImageBuffer, Luma, Rgb, RgbImage};
 use imageproc::contrast::otsu_level;
 use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
+use imageproc::region_labelling::{connected_components, Connectivity};
 
 /// Largest skew searched for, in degrees. Larger angles are not "small skew" and are left alone.
 pub const MAX_SKEW_DEGREES: f64 = 8.0;
@@ -34,21 +38,51 @@ pub fn correct_skew(image: &RgbImage, skew_degrees: f64) -> RgbImage {
     rotate_about_center(image, theta, Interpolation::Bilinear, Border::Constant(Rgb([255, 255, 255])))
 }
 
-/// Coordinates of the pixels at or below the Otsu level.
+/// Coordinates of the ink pixels: those at or below the Otsu level, except dark regions that
+/// touch the image edge.
+///
+/// Such regions are the desk around a photographed page: the border crop removes whole dark rows
+/// and columns, but a turned page leaves wedges of desk along the cut. Their straight edge along
+/// the image's own rows gives a sharp profile at exactly 0 degrees, which outscored the text lines
+/// of a plain text page turned by 0.5 to 2.5 degrees (ruled forms were measured right).
 fn ink_pixels(gray: &GrayImage) -> Option<Vec<(f64, f64)>> {
     let level = otsu_level(gray);
-    let ink: Vec<(f64, f64)> = gray
-        .enumerate_pixels()
-        .filter(|(_, _, pixel)| pixel.0[0] <= level)
-        .map(|(x, y, _)| (f64::from(x), f64::from(y)))
-        .collect();
+    let dark = GrayImage::from_fn(gray.width(), gray.height(), |x, y| {
+        Luma([if gray.get_pixel(x, y).0[0] <= level { 255 } else { 0 }])
+    });
+    let dark_count = dark.pixels().filter(|pixel| pixel.0[0] > 0).count();
 
     let total = (gray.width() as usize * gray.height() as usize).max(1);
-    let share = ink.len() as f64 / total as f64;
+    let share = dark_count as f64 / total as f64;
     if share < INK_SHARE_RANGE.0 || share > INK_SHARE_RANGE.1 {
         return None;
     }
+
+    let labels = connected_components(&dark, Connectivity::Eight, Luma([0u8]));
+    let touching_edge = edge_labels(&labels);
+    let ink: Vec<(f64, f64)> = labels
+        .enumerate_pixels()
+        .filter(|(_, _, label)| label.0[0] != 0 && !touching_edge.contains(&label.0[0]))
+        .map(|(x, y, _)| (f64::from(x), f64::from(y)))
+        .collect();
+    if (ink.len() as f64 / total as f64) < INK_SHARE_RANGE.0 {
+        return None;
+    }
     Some(ink)
+}
+
+/// Labels of the connected components that reach the first or last row or column.
+fn edge_labels(labels: &ImageBuffer<Luma<u32>, Vec<u32>>) -> HashSet<u32> {
+    let (width, height) = labels.dimensions();
+    if width == 0 || height == 0 {
+        return HashSet::new();
+    }
+    let rows = (0..width).flat_map(|x| [(x, 0), (x, height - 1)]);
+    let columns = (0..height).flat_map(|y| [(0, y), (width - 1, y)]);
+    rows.chain(columns)
+        .map(|(x, y)| labels.get_pixel(x, y).0[0])
+        .filter(|&label| label != 0)
+        .collect()
 }
 
 fn best_angle(ink: &[(f64, f64)], height: u32, from: f64, to: f64, step: f64) -> f64 {
@@ -87,7 +121,6 @@ fn profile_sharpness(ink: &[(f64, f64)], height: u32, degrees: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::Luma;
 
     /// White page with dark text-like lines that descend by `degrees` to the right.
     fn lined_page(degrees: f64) -> GrayImage {

@@ -3,12 +3,34 @@
 //! Tesseract's `chi_sim` model separates every recognised Chinese character by a space. Invariant
 //! of `tidy_ocr_text`: a run of spaces is removed when the character on either side of it is
 //! Chinese (CJK ideographs, CJK punctuation or full-width forms) and kept, as one space, between
-//! Latin words and digits. Lines keep their order; empty lines are dropped.
+//! Latin words and digits. Lines keep their order; empty lines are dropped. An angle bracket
+//! 《 or 〈 directly before a four-digit year and a closing bracket becomes （, because `chi_sim`
+//! reads the opening bracket of a case number such as （2025）川01执456号 as one of those marks.
 
-/// Removes the spaces between Chinese characters and the empty lines from Tesseract's output.
+/// Removes the spaces between Chinese characters and the empty lines from Tesseract's output,
+/// and restores the opening bracket of case numbers.
 pub fn tidy_ocr_text(raw: &str) -> String {
-    let lines: Vec<String> = raw.lines().map(tidy_line).filter(|line| !line.is_empty()).collect();
+    let lines: Vec<String> = raw
+        .lines()
+        .map(|line| restore_year_brackets(&tidy_line(line)))
+        .filter(|line| !line.is_empty())
+        .collect();
     lines.join("\n")
+}
+
+/// Replaces 《 or 〈 with （ where four digits and a closing bracket follow, as in 《2025)川01.
+fn restore_year_brackets(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut restored = String::with_capacity(line.len());
+    for (index, &character) in chars.iter().enumerate() {
+        let year = chars.get(index + 1..index + 5);
+        let closing = chars.get(index + 5);
+        let is_year_bracket = matches!(character, '《' | '〈')
+            && year.is_some_and(|digits| digits.iter().all(char::is_ascii_digit))
+            && matches!(closing, Some(')' | '）'));
+        restored.push(if is_year_bracket { '（' } else { character });
+    }
+    restored
 }
 
 fn tidy_line(line: &str) -> String {
@@ -80,5 +102,13 @@ mod tests {
     #[test]
     fn whitespace_removed_for_comparison() {
         assert_eq!(without_whitespace("我 是\n中国 人"), "我是中国人");
+    }
+
+    #[test]
+    fn misread_case_number_bracket_restored() {
+        assert_eq!(tidy_ocr_text("《2025)川01执456号"), "（2025)川01执456号");
+        assert_eq!(tidy_ocr_text("依据〈2026）豫13民初456号"), "依据（2026）豫13民初456号");
+        assert_eq!(tidy_ocr_text("《民事诉讼法》第255条"), "《民事诉讼法》第255条");
+        assert_eq!(tidy_ocr_text("《2025》"), "《2025》");
     }
 }

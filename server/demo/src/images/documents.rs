@@ -1,6 +1,8 @@
 //! The text of the court papers a field day produces: the seizure ruling (查封裁定书), the seizure
-//! record (查封笔录), the posted seal (封条), proofs of service (送达回证) and the asset-disposal
-//! team's site survey record (现场勘验笔录). Parties appear masked (张某), as in published papers.
+//! record (查封笔录), the posted seal (封条), proofs of service (送达回证), the asset-disposal
+//! team's site survey record (现场勘验笔录), and from a second trip the land registry's receipt of
+//! the assistance notice (协助执行通知书回执) and the record of a revisit (执行笔录). Parties appear
+//! masked (张某), as in published papers.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -39,6 +41,8 @@ pub enum DocumentKind {
     Seal,
     ServiceReceipt,
     SiteSurveyRecord,
+    AssistanceReceipt,
+    EnforcementRecord,
 }
 
 impl DocumentKind {
@@ -50,6 +54,8 @@ impl DocumentKind {
             DocumentKind::Seal => "seal_photo",
             DocumentKind::ServiceReceipt => "service_receipt",
             DocumentKind::SiteSurveyRecord => "property_inspection_record",
+            DocumentKind::AssistanceReceipt => "assistance_notice",
+            DocumentKind::EnforcementRecord => "enforcement_record",
         }
     }
 }
@@ -222,6 +228,10 @@ impl Document {
             Block::Title(facts.court_name.clone()),
             Block::Title("封　　条".to_string()),
             Block::Centered(format!("案号：{}", printed_case_number(&facts.case_number))),
+            // The seal over the date is 42 mm wide. Without the gap its ring ran through the
+            // case number line whenever a long date moved it left, and OCR then skipped that
+            // line as part of a picture.
+            Block::Gap(1.2),
             Block::Right(format!("{}封", date_in_words(facts.field_day))),
             Block::Stamp,
         ];
@@ -290,6 +300,70 @@ impl Document {
         ];
         Document {
             kind: DocumentKind::SiteSurveyRecord,
+            case_number: facts.case_number.clone(),
+            sheet: Sheet::A4,
+            ruled: true,
+            blocks,
+        }
+    }
+}
+
+impl Document {
+    /// Writes the receipt (协助执行通知书回执) that the land registry `registry` returns after
+    /// it registered the seizure, dated `day`.
+    pub fn assistance_receipt(facts: &CaseFacts, registry: &str, day: NaiveDate) -> Document {
+        let rows = vec![
+            ("协助执行单位".to_string(), registry.to_string()),
+            (
+                "协助执行事项".to_string(),
+                format!("查封被执行人{}名下的{}", facts.respondent, facts.property),
+            ),
+            ("不动产坐落".to_string(), facts.place.clone()),
+            ("查封期限".to_string(), format!("三年，自{}起", date_in_digits(day))),
+            ("办理结果".to_string(), "已办理查封登记".to_string()),
+            ("经办人".to_string(), "孙某".to_string()),
+        ];
+        let blocks = vec![
+            Block::Title(facts.court_name.clone()),
+            Block::Title("协助执行通知书（回执）".to_string()),
+            Block::Gap(0.3),
+            field(format!("案号：{}", printed_case_number(&facts.case_number))),
+            Block::Table(rows),
+            Block::Gap(1.0),
+            Block::Right(format!("{registry}（盖章）")),
+            Block::Right(date_in_digits(day)),
+            Block::Stamp,
+        ];
+        Document {
+            kind: DocumentKind::AssistanceReceipt,
+            case_number: facts.case_number.clone(),
+            sheet: Sheet::A4,
+            ruled: false,
+            blocks,
+        }
+    }
+
+    /// Writes the record (执行笔录) of the officers' revisit to the sealed property on `day`.
+    pub fn revisit_record(facts: &CaseFacts, day: NaiveDate) -> Document {
+        let officers = facts.officers.join("、");
+        let blocks = vec![
+            Block::Title("执 行 笔 录".to_string()),
+            Block::Gap(0.3),
+            field(format!("案号：{}", printed_case_number(&facts.case_number))),
+            field(format!("时间：{}8时40分至9时10分", date_in_digits(day))),
+            field(format!("地点：{}", facts.place)),
+            field(format!("执行人员：{officers}")),
+            field(format!("被执行人：{}（未到场）", facts.respondent)),
+            paragraph(format!(
+                "执行人员到查封现场复查。入户门上{}张贴的封条完好，查封公告仍在原处，未发现擅自处分被查封财产的情况。",
+                date_in_digits(facts.field_day)
+            )),
+            paragraph("执行人员拍摄现场照片两张，随后前往不动产登记中心取回协助执行通知书回执。"),
+            Block::Gap(0.6),
+            field(format!("执行人员（签名）：{officers}")),
+        ];
+        Document {
+            kind: DocumentKind::EnforcementRecord,
             case_number: facts.case_number.clone(),
             sheet: Sheet::A4,
             ruled: true,
