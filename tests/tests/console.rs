@@ -439,6 +439,7 @@ on_both_databases!(clerk_checks_and_registers_a_handover_in_the_browser, |app| {
     let flags = browser.text(&format!("li[data-item-id='{ruling}'] .flags")).await?;
     assert!(flags.contains("案号与清单不符"), "{flags}");
     browser.fits_the_width("核对").await?;
+    browser.shot("03-check-top").await?;
 
     // Item by item with the keyboard: 已收, 缺失, 页数不符 with 3 pages counted.
     let focused = browser
@@ -469,7 +470,7 @@ on_both_databases!(clerk_checks_and_registers_a_handover_in_the_browser, |app| {
         .await?;
     let handed_over_by = browser.client.find(Locator::Css("input[name='handed_over_by']")).await?;
     assert_eq!(handed_over_by.prop("value").await?, Some("张警官".to_string()));
-    browser.shot("03-check").await?;
+    browser.shot("03-check-filled").await?;
 
     // Ctrl+Enter registers and opens the receipt.
     browser.press_with_control('\u{E007}').await?;
@@ -486,6 +487,7 @@ on_both_databases!(clerk_checks_and_registers_a_handover_in_the_browser, |app| {
         "已收 2 件（其中页数不符 1 件），缺失 1 件，不规范退回 0 件，清单外材料 1 件。"
     );
     assert_eq!(browser.text("#received-by").await?, "赵接收");
+    browser.fits_the_width("回执").await?;
     browser.shot("04-receipt").await?;
 
     // The print view hides the menu and buttons and keeps the receipt.
@@ -507,6 +509,7 @@ on_both_databases!(clerk_checks_and_registers_a_handover_in_the_browser, |app| {
         .goto(&app.url(&format!("/console/register?case={}", "执601")))
         .await?;
     assert_eq!(browser.count("#register-table tbody tr").await?, 1);
+    browser.fits_the_width("登记簿").await?;
     browser.shot("06-register").await?;
     let (_, register) = app.get_json("/api/v1/center/register", &zhao.access_token).await?;
     let entries = register["entries"].as_array().expect("entries");
@@ -548,6 +551,7 @@ on_both_databases!(clerk_checks_and_registers_a_handover_in_the_browser, |app| {
     // The calendar shows its years.
     browser.goto(&app.url("/console/calendar")).await?;
     assert!(browser.text("#loaded-years").await?.contains("2026年"));
+    browser.fits_the_width("工作日历").await?;
     browser.shot("09-calendar").await?;
 
     // Logging out ends the session: pages lead to the login again.
