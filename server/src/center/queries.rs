@@ -60,28 +60,7 @@ pub async fn waiting(
         let items = live_items(db, &list.list_id)
             .await?
             .into_iter()
-            .filter_map(|item| {
-                let photos: Vec<String> = serde_json::from_str(&item.photos).unwrap_or_default();
-                Some(WaitingItem {
-                    item_id: Uuid::parse_str(&item.item_id).ok()?,
-                    material_type_name: types
-                        .and_then(|types| types.get(&item.material_type))
-                        .map_or_else(|| item.material_type.clone(), |t| t.name.clone()),
-                    material_type: item.material_type,
-                    title: item.title,
-                    page_count: item.page_count,
-                    originality: item.originality,
-                    produced_on: item.produced_on,
-                    uploaded_via_mobile_system: item.uploaded_via_mobile_system,
-                    photos: photos
-                        .into_iter()
-                        .map(|sha256| PhotoLink {
-                            url: format!("/api/v1/photos/{sha256}"),
-                            sha256,
-                        })
-                        .collect(),
-                })
-            })
+            .filter_map(|item| waiting_item(item, types))
             .collect();
         let status = Status::from_code(&list.status);
         waiting.push(WaitingHandover {
@@ -107,6 +86,33 @@ pub async fn waiting(
         ))
     });
     Ok(waiting)
+}
+
+/// Returns the clerk's view of a listed item; `None` when its stored id is not a UUID.
+pub fn waiting_item(
+    item: crate::entities::material_item::Model,
+    types: Option<&Catalogue>,
+) -> Option<WaitingItem> {
+    let photos: Vec<String> = serde_json::from_str(&item.photos).unwrap_or_default();
+    Some(WaitingItem {
+        item_id: Uuid::parse_str(&item.item_id).ok()?,
+        material_type_name: types
+            .and_then(|types| types.get(&item.material_type))
+            .map_or_else(|| item.material_type.clone(), |t| t.name.clone()),
+        material_type: item.material_type,
+        title: item.title,
+        page_count: item.page_count,
+        originality: item.originality,
+        produced_on: item.produced_on,
+        uploaded_via_mobile_system: item.uploaded_via_mobile_system,
+        photos: photos
+            .into_iter()
+            .map(|sha256| PhotoLink {
+                url: format!("/api/v1/photos/{sha256}"),
+                sha256,
+            })
+            .collect(),
+    })
 }
 
 /// Filters of the register search; all optional.

@@ -19,7 +19,7 @@ pub mod session;
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
-use pages::{calendar, figures, files, handovers, login, overdue, register};
+use pages::{calendar, figures, files, handovers, login, overdue, register, supplement};
 
 /// Every console route, as (HTTP method in lower case, path), for tests and the README.
 pub const CONSOLE_ROUTES: &[(&str, &str)] = &[
@@ -34,6 +34,8 @@ pub const CONSOLE_ROUTES: &[(&str, &str)] = &[
     ("post", "/console/handovers/{list_id}"),
     ("get", "/console/register"),
     ("get", "/console/register/{entry_id}/receipt"),
+    ("get", "/console/register/{entry_id}/supplement"),
+    ("post", "/console/register/{entry_id}/supplement"),
     ("get", "/console/overdue"),
     ("get", "/console/figures"),
     ("get", "/console/figures/{name}.csv"),
@@ -68,6 +70,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/handovers/{list_id}", web::post().to(handovers::register_receipt))
             .route("/register", web::get().to(register::search))
             .route("/register/{entry_id}/receipt", web::get().to(register::receipt))
+            .route("/register/{entry_id}/supplement", web::get().to(supplement::supplement_page))
+            .route("/register/{entry_id}/supplement", web::post().to(supplement::register_supplement))
             .route("/overdue", web::get().to(overdue::overdue_page))
             .route("/figures", web::get().to(figures::figures_page))
             .route("/figures/{name:teams|days}.csv", web::get().to(files::figures_csv))

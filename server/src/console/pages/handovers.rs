@@ -163,7 +163,8 @@ pub async fn check_page(
         .map(|by| user_label(&users, by))
         .unwrap_or_default();
     let form = CheckForm::fresh(&handed_over_by);
-    render_check(&state, &user, &handover, &form, None).await
+    let target = CheckTarget::receipt(&handover);
+    render_check(&state, &user, &handover, &target, &form, None).await
 }
 
 /// `POST /console/handovers/{list_id}`: registers the receipt and shows it, or draws the form
@@ -194,7 +195,8 @@ pub async fn register_receipt(
         Ok(request) => request,
         Err(message) => {
             let error = ApiError::bad_request("INVALID_FORM", message);
-            return render_check(&state, &user, &handover, &form, Some(error)).await;
+            let target = CheckTarget::receipt(&handover);
+            return render_check(&state, &user, &handover, &target, &form, Some(error)).await;
         }
     };
     match register::register_receipt(&state.db, &user.caller, request).await {
@@ -206,7 +208,10 @@ pub async fn register_receipt(
             error @ (ApiError::BadRequest { .. }
             | ApiError::Conflict { .. }
             | ApiError::Unprocessable { .. }),
-        ) => render_check(&state, &user, &handover, &form, Some(error)).await,
+        ) => {
+            let target = CheckTarget::receipt(&handover);
+            render_check(&state, &user, &handover, &target, &form, Some(error)).await
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -260,7 +265,7 @@ impl CheckForm {
     }
 
     /// The registration id the form carries, when it is a UUID.
-    fn registration_id(&self) -> Option<Uuid> {
+    pub fn registration_id(&self) -> Option<Uuid> {
         Uuid::parse_str(self.value("registration_id")).ok()
     }
 
@@ -268,7 +273,7 @@ impl CheckForm {
         self.fields.get(name).map(String::as_str)
     }
 
-    fn value(&self, name: &str) -> &str {
+    pub fn value(&self, name: &str) -> &str {
         self.get(name).unwrap_or("")
     }
 
@@ -347,10 +352,34 @@ impl CheckForm {
     }
 }
 
-async fn render_check(
+/// What a check form registers: the first receipt of a handed-over list, or a supplement to an
+/// entry for paper handed over later.
+pub struct CheckTarget {
+    /// Where the form is sent.
+    pub action: String,
+    pub title: String,
+    pub button: &'static str,
+    /// True for a first receipt, which needs the list to be 已移送.
+    pub receipt: bool,
+}
+
+impl CheckTarget {
+    fn receipt(handover: &WaitingHandover) -> CheckTarget {
+        CheckTarget {
+            action: format!("/console/handovers/{}", handover.list_id),
+            title: format!("核对移送材料 {}", handover.case_number),
+            button: "登记接收",
+            receipt: true,
+        }
+    }
+}
+
+/// Draws a check form for `handover`'s items, with `error` from an earlier attempt.
+pub async fn render_check(
     state: &AppState,
     user: &ConsoleUser,
     handover: &WaitingHandover,
+    target: &CheckTarget,
     form: &CheckForm,
     error: Option<ApiError>,
 ) -> ConsoleResult<HttpResponse> {
@@ -369,7 +398,7 @@ async fn render_check(
     if let Some(error) = &error {
         error.log();
     }
-    let may_register = user.may_register() && handover.status == "handed_over";
+    let may_register = user.may_register() && (!target.receipt || handover.status == "handed_over");
 
     let body = html! {
         @if let Some(error) = &error {
@@ -402,7 +431,7 @@ async fn render_check(
                 }
             }
         }
-        @if handover.status != "handed_over" {
+        @if target.receipt && handover.status != "handed_over" {
             div.notice.warn { p { "团队已返回单位，但还没有在手机上标记“已移送”。标记之后才能登记接收。" } }
         }
         @if !user.may_register() {
@@ -411,7 +440,7 @@ async fn render_check(
         p.keys.no-print {
             "键盘：↑ ↓ 或 J K 换项，1 已收，2 缺失，3 页数不符，4 不规范，Ctrl+Enter 登记接收。"
         }
-        form #check-form method="post" action=(format!("/console/handovers/{}", handover.list_id)) {
+        form #check-form method="post" action=(target.action) {
             input type="hidden" name="registration_id" value=(form.value("registration_id"));
             input type="hidden" name="extra_rows" value=(form.extra_rows());
             ol.items {
@@ -460,11 +489,10 @@ async fn render_check(
                     value=(form.value("handed_over_by"));
             }
             p { "接收人：" (user.display_name) "（登记后写入登记簿，不可修改；如有错误请登记更正）" }
-            button.primary #register-button type="submit" disabled[!may_register] { "登记接收" }
+            button.primary #register-button type="submit" disabled[!may_register] { (target.button) }
         }
     };
-    let title = format!("核对移送材料 {}", handover.case_number);
-    Ok(page(user, Nav::Handovers, &title, body).customize_status(status))
+    Ok(page(user, Nav::Handovers, &target.title, body).customize_status(status))
 }
 
 fn extra_id(form: &CheckForm, row: usize) -> String {

@@ -7,6 +7,7 @@ pub mod handovers;
 pub mod login;
 pub mod overdue;
 pub mod register;
+pub mod supplement;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -185,6 +185,12 @@ pub async fn receipt(
             a href="/console/register" { "返回登记簿" }
             " "
             a href="/console/handovers" { "返回待接收" }
+            @if entry.counts.missing + entry.counts.rejected > 0 {
+                " "
+                a.button #supplement-link href=(format!("/console/register/{}/supplement", entry.entry_id)) {
+                    "登记补充移送"
+                }
+            }
         }
         section.receipt #receipt {
             h2.receipt-title { "卷宗管理中心接收材料回执" }
