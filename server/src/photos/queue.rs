@@ -109,13 +109,10 @@ pub async fn claim_next<C: ConnectionTrait>(
     Ok(None)
 }
 
-/// Marks a photo whose claims kept expiring as failed, unless someone claimed it meanwhile.
-async fn give_up<C: ConnectionTrait>(db: &C, hash: &str, now: DateTime<Utc>) -> ApiResult<()> {
-    let failure = Failure {
-        code: "PHOTO_PROCESSING_INTERRUPTED".to_string(),
-        message: format!("照片处理已中断 {MAX_ATTEMPTS} 次，不再自动重试。请重新拍摄，或联系系统管理员检查服务器日志。"),
-    };
-    let result = photo::Entity::update_many()
+/// Returns an update that marks photos failed with `failure` and clears their claim; the caller
+/// adds the filter that picks the photo.
+fn mark_failed(failure: Failure, now: DateTime<Utc>) -> sea_orm::UpdateMany<photo::Entity> {
+    photo::Entity::update_many()
         .col_expr(
             photo::Column::Status,
             Expr::value(PhotoStatus::Failed.code()),
@@ -136,6 +133,15 @@ async fn give_up<C: ConnectionTrait>(db: &C, hash: &str, now: DateTime<Utc>) -> 
         )
         .col_expr(photo::Column::FinishedAt, Expr::value(now))
         .col_expr(photo::Column::UpdatedAt, Expr::value(now))
+}
+
+/// Marks a photo whose claims kept expiring as failed, unless someone claimed it meanwhile.
+async fn give_up<C: ConnectionTrait>(db: &C, hash: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    let failure = Failure {
+        code: "PHOTO_PROCESSING_INTERRUPTED".to_string(),
+        message: format!("照片处理已中断 {MAX_ATTEMPTS} 次，不再自动重试。请重新拍摄，或联系系统管理员检查服务器日志。"),
+    };
+    let result = mark_failed(failure, now)
         .filter(photo::Column::Sha256.eq(hash))
         .filter(photo::Column::Status.eq(PhotoStatus::Processing.code()))
         .filter(photo::Column::ClaimedUntil.lt(now))
@@ -233,27 +239,7 @@ pub async fn fail<C: ConnectionTrait>(
     failure: Failure,
     now: DateTime<Utc>,
 ) -> ApiResult<bool> {
-    let result = photo::Entity::update_many()
-        .col_expr(
-            photo::Column::Status,
-            Expr::value(PhotoStatus::Failed.code()),
-        )
-        .col_expr(
-            photo::Column::StatusLabel,
-            Expr::value(PhotoStatus::Failed.label_zh()),
-        )
-        .col_expr(photo::Column::FailureCode, Expr::value(failure.code))
-        .col_expr(photo::Column::FailureMessage, Expr::value(failure.message))
-        .col_expr(
-            photo::Column::ClaimedBy,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            photo::Column::ClaimedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(photo::Column::FinishedAt, Expr::value(now))
-        .col_expr(photo::Column::UpdatedAt, Expr::value(now))
+    let result = mark_failed(failure, now)
         .filter(held_by(hash, worker))
         .exec(db)
         .await?;

@@ -64,11 +64,7 @@ pub async fn download_blob(
     caller: AuthUser,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let hash = BlobHash::parse(&path.into_inner())?;
-    references::readable(
-        &caller,
-        references::of_photo(&state.db, hash.as_str()).await?,
-    )?;
+    let (hash, _) = readable_photo(&state, &caller, &path.into_inner()).await?;
     let row = blob::Entity::find_by_id(hash.to_string())
         .one(&state.db)
         .await?
@@ -89,11 +85,7 @@ pub async fn get_photo(
     caller: AuthUser,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let hash = BlobHash::parse(&path.into_inner())?;
-    let visible = references::readable(
-        &caller,
-        references::of_photo(&state.db, hash.as_str()).await?,
-    )?;
+    let (hash, visible) = readable_photo(&state, &caller, &path.into_inner()).await?;
     let row = find_photo(&state, &hash).await?;
     Ok(HttpResponse::Ok().json(view::build(&row, &visible)))
 }
@@ -110,11 +102,7 @@ pub async fn thumbnail(
     path: web::Path<String>,
     query: web::Query<ThumbnailQuery>,
 ) -> ApiResult<HttpResponse> {
-    let hash = BlobHash::parse(&path.into_inner())?;
-    references::readable(
-        &caller,
-        references::of_photo(&state.db, hash.as_str()).await?,
-    )?;
+    let (hash, _) = readable_photo(&state, &caller, &path.into_inner()).await?;
     let row = processed_photo(&state, &hash).await?;
     let bytes = match query.size.as_deref().unwrap_or("small") {
         "small" => row.thumbnail_small,
@@ -138,11 +126,7 @@ pub async fn working_image(
     caller: AuthUser,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let hash = BlobHash::parse(&path.into_inner())?;
-    references::readable(
-        &caller,
-        references::of_photo(&state.db, hash.as_str()).await?,
-    )?;
+    let (hash, _) = readable_photo(&state, &caller, &path.into_inner()).await?;
     processed_photo(&state, &hash).await?;
     let store = state.blobs.clone();
     let key = hash.clone();
@@ -154,6 +138,21 @@ pub async fn working_image(
         })?
         .ok_or_else(not_processed)?;
     Ok(image_response("image/jpeg", bytes))
+}
+
+/// Parses a photo hash from the path and returns it with the references the caller may read,
+/// or a 403 when the caller may read none of them.
+async fn readable_photo(
+    state: &AppState,
+    caller: &AuthUser,
+    text: &str,
+) -> ApiResult<(BlobHash, Vec<references::Reference>)> {
+    let hash = BlobHash::parse(text)?;
+    let visible = references::readable(
+        caller,
+        references::of_photo(&state.db, hash.as_str()).await?,
+    )?;
+    Ok((hash, visible))
 }
 
 async fn find_photo(state: &AppState, hash: &BlobHash) -> ApiResult<photo::Model> {
