@@ -436,7 +436,7 @@ pub fn apply(
     })
 }
 
-/// What receiving a peer's message gave, besides the merged document.
+/// Result of receiving a peer's message, besides the merged document.
 #[derive(Debug, Default)]
 struct Received {
     /// Rule-breaking edits that were undone.
@@ -449,7 +449,7 @@ struct Received {
 
 /// Makes the reply ask again for what the server lacks.
 ///
-/// Automerge keeps a change whose dependency is missing in an in-memory queue and asks for the
+/// Automerge keeps a change whose dependency is missing in an in-memory queue and requests the
 /// dependency in its next message. The server rebuilds its document for every request, so such a
 /// queue is lost with the request. This happens when the Bloom filter of the server's `have`
 /// (about 1% false positives) makes a phone hold back a change the server lacks while it sends

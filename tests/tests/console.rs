@@ -3,7 +3,7 @@
 //!
 //! The clerk logs in, finds the handover in 待接收 (the overdue one marked), checks it item by
 //! item with the keyboard, registers it, opens the printable receipt (回执) in print media, and
-//! sees the entry in the register (登记簿), the overdue list, the calendar and the figures change.
+//! finds the entry in the register (登记簿), the overdue list, the calendar and the figures change.
 //! A field officer is refused at the login. Every page is drawn at 1366×768, the usual size of
 //! court desktops, and a screenshot of each is saved under `target/console-screenshots/` for
 //! review.
@@ -184,8 +184,15 @@ impl Browser {
             .await?
             .as_u64()
             .unwrap_or(u64::MAX);
-        let inner = self.script("return window.innerWidth;").await?.as_u64().unwrap_or(0);
-        anyhow::ensure!(width <= inner, "{page} is {width} px wide in a {inner} px window");
+        let inner = self
+            .script("return window.innerWidth;")
+            .await?
+            .as_u64()
+            .unwrap_or(0);
+        anyhow::ensure!(
+            width <= inner,
+            "{page} is {width} px wide in a {inner} px window"
+        );
         Ok(())
     }
 
@@ -222,7 +229,7 @@ fn today() -> NaiveDate {
     juanzong_calendar::shanghai_date(&Utc::now().fixed_offset())
 }
 
-/// A list of `case` for `team`, whose trip was on `day`.
+/// Creates a phone with a new list of `case` for `team`, whose trip was on `day`.
 fn phone_with_list(
     user: &str,
     token: &str,
@@ -250,15 +257,18 @@ fn phone_with_list(
         list_id,
     };
     phone.document.set_trip_date(Some(day), &editor(user))?;
-    phone.document.set_trip_place("南阳市宛城区建设路18号", &editor(user))?;
+    phone
+        .document
+        .set_trip_place("南阳市宛城区建设路18号", &editor(user))?;
     phone.document.add_participant("张警官", &editor(user))?;
     Ok(phone)
 }
 
-/// The project's ruling scan, whose OCR finds another court's case number, and its hash.
+/// Reads the project's ruling scan, whose OCR finds another court's case number, and its hash.
 fn ruling_scan() -> anyhow::Result<(Vec<u8>, String)> {
     let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/photos/ruling_case_2025_chuan01_456.tif"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/photos/ruling_case_2025_chuan01_456.tif"),
     )?;
     let hash = hex::encode(Sha256::digest(&bytes));
     Ok((bytes, hash))
@@ -273,17 +283,26 @@ async fn upload(app: &TestApp, token: &str, bytes: Vec<u8>, hash: &str) -> anyho
         .body(bytes)
         .send()
         .await?;
-    anyhow::ensure!(response.status().is_success(), "upload: {}", response.text().await?);
+    anyhow::ensure!(
+        response.status().is_success(),
+        "upload: {}",
+        response.text().await?
+    );
 
     let deadline = tokio::time::Instant::now() + PROCESSING_TIMEOUT;
     loop {
-        let (status, view) = app.get_json(&format!("/api/v1/photos/{hash}"), token).await?;
+        let (status, view) = app
+            .get_json(&format!("/api/v1/photos/{hash}"), token)
+            .await?;
         anyhow::ensure!(status == 200, "photo view: {view}");
         if view["status"] == "done" {
             return Ok(());
         }
         anyhow::ensure!(view["status"] != "failed", "processing failed: {view}");
-        anyhow::ensure!(tokio::time::Instant::now() < deadline, "photo not processed: {view}");
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "photo not processed: {view}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -318,7 +337,9 @@ async fn prepare(app: &TestApp) -> anyhow::Result<(Uuid, Uuid, [Uuid; 3])> {
         checked.document.add_item(item, &added)?;
     }
     let (scan, hash) = ruling_scan()?;
-    checked.document.attach_photo(ids[0], &hash, &editor("zhang"))?;
+    checked
+        .document
+        .attach_photo(ids[0], &hash, &editor("zhang"))?;
     checked.sync(app).await?;
     upload(app, &token, scan, &hash).await?;
     let returned = juanzong_calendar::shanghai_instant(
@@ -333,8 +354,10 @@ async fn prepare(app: &TestApp) -> anyhow::Result<(Uuid, Uuid, [Uuid; 3])> {
 
     let long_ago = today() - Days::days(30);
     let mut late = phone_with_list("zhang", &token, &team, CASE_OVERDUE, long_ago)?;
-    late.document
-        .add_item(new_item("service_receipt", "送达回证-李某", 1), &editor("zhang"))?;
+    late.document.add_item(
+        new_item("service_receipt", "送达回证-李某", 1),
+        &editor("zhang"),
+    )?;
     let returned = juanzong_calendar::shanghai_instant(
         long_ago,
         chrono::NaiveTime::from_hms_opt(18, 0, 0).expect("valid"),
@@ -356,7 +379,7 @@ async fn log_in(browser: &Browser, app: &TestApp, username: &str) -> anyhow::Res
     Ok(())
 }
 
-/// The figures row of `team`, as the data manager's API gives it.
+/// Returns the figures row of `team` from the data manager's API.
 async fn team_figures(app: &TestApp, token: &str, team: &str) -> anyhow::Result<Value> {
     let (status, figures) = app.get_json("/api/v1/center/figures", token).await?;
     anyhow::ensure!(status == 200, "{figures}");
@@ -376,188 +399,253 @@ fn screenshot_dir(backend: &str) -> PathBuf {
     target.join("console-screenshots").join(backend)
 }
 
-on_both_databases!(clerk_checks_and_registers_a_handover_in_the_browser, |app| {
-    let (list_id, late_list, [ruling, receipt_item, record]) = prepare(&app).await?;
-    let zhao = app.login("zhao", SEED_PASSWORD, "desk-zhao-api").await?;
-    let team = app
-        .login("zhang", SEED_PASSWORD, "phone-zhang")
-        .await?
-        .user
-        .team_id
-        .expect("zhang has a team");
-    let before = team_figures(&app, &zhao.access_token, &team).await?;
-    let backend = match app.database.backend {
-        juanzong_tests::Backend::Sqlite => "sqlite",
-        juanzong_tests::Backend::Postgres => "postgres",
-    };
-    let browser = Browser::start(screenshot_dir(backend)).await?;
+on_both_databases!(
+    clerk_checks_and_registers_a_handover_in_the_browser,
+    |app| {
+        let (list_id, late_list, [ruling, receipt_item, record]) = prepare(&app).await?;
+        let zhao = app.login("zhao", SEED_PASSWORD, "desk-zhao-api").await?;
+        let team = app
+            .login("zhang", SEED_PASSWORD, "phone-zhang")
+            .await?
+            .user
+            .team_id
+            .expect("zhang has a team");
+        let before = team_figures(&app, &zhao.access_token, &team).await?;
+        let backend = match app.database.backend {
+            juanzong_tests::Backend::Sqlite => "sqlite",
+            juanzong_tests::Backend::Postgres => "postgres",
+        };
+        let browser = Browser::start(screenshot_dir(backend)).await?;
 
-    // A page requested without a session leads to the login, which returns to it.
-    browser.goto(&app.url("/console/register")).await?;
-    let url = browser.client.current_url().await?;
-    assert_eq!(url.path(), "/console/login");
-    assert_eq!(url.query(), Some("next=%2Fconsole%2Fregister"));
-    browser.shot("01-login").await?;
+        // A page requested without a session leads to the login, which returns to it.
+        browser.goto(&app.url("/console/register")).await?;
+        let url = browser.client.current_url().await?;
+        assert_eq!(url.path(), "/console/login");
+        assert_eq!(url.query(), Some("next=%2Fconsole%2Fregister"));
+        browser.shot("01-login").await?;
 
-    // A field officer is turned away at the login.
-    log_in(&browser, &app, "zhang").await?;
-    let login_error = browser.text("#login-error").await?;
-    assert!(login_error.contains("外勤人员请使用移动办案系统"), "{login_error}");
+        // A field officer is turned away at the login.
+        log_in(&browser, &app, "zhang").await?;
+        let login_error = browser.text("#login-error").await?;
+        assert!(
+            login_error.contains("外勤人员请使用移动办案系统"),
+            "{login_error}"
+        );
 
-    // The clerk sees both lists waiting, the overdue one first and marked.
-    log_in(&browser, &app, "zhao").await?;
-    assert_eq!(browser.client.current_url().await?.path(), "/console/handovers");
-    assert_eq!(browser.text("#current-user").await?, "赵接收");
-    let rows = browser.client.find_all(Locator::Css("#waiting-table tbody tr")).await?;
-    assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].attr("data-list-id").await?, Some(late_list.to_string()));
-    assert!(rows[0].text().await?.contains("已逾期"));
-    assert_eq!(rows[1].attr("data-list-id").await?, Some(list_id.to_string()));
-    assert!(browser.text("#waiting-summary").await?.contains("已逾期 1"));
-    browser.fits_the_width("待接收").await?;
-    browser.shot("02-waiting").await?;
+        // The clerk sees both lists waiting, the overdue one first and marked.
+        log_in(&browser, &app, "zhao").await?;
+        assert_eq!(
+            browser.client.current_url().await?.path(),
+            "/console/handovers"
+        );
+        assert_eq!(browser.text("#current-user").await?, "赵接收");
+        let rows = browser
+            .client
+            .find_all(Locator::Css("#waiting-table tbody tr"))
+            .await?;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].attr("data-list-id").await?,
+            Some(late_list.to_string())
+        );
+        assert!(rows[0].text().await?.contains("已逾期"));
+        assert_eq!(
+            rows[1].attr("data-list-id").await?,
+            Some(list_id.to_string())
+        );
+        assert!(browser.text("#waiting-summary").await?.contains("已逾期 1"));
+        browser.fits_the_width("待接收").await?;
+        browser.shot("02-waiting").await?;
 
-    // Filtering by part of the case number leaves one.
-    browser
-        .goto(&app.url(&format!("/console/handovers?case={}", "执601")))
-        .await?;
-    assert_eq!(browser.count("#waiting-table tbody tr").await?, 1);
+        // Filtering by part of the case number leaves one.
+        browser
+            .goto(&app.url(&format!("/console/handovers?case={}", "执601")))
+            .await?;
+        assert_eq!(browser.count("#waiting-table tbody tr").await?, 1);
 
-    // The check page: the thumbnail loads, the other court's case number is flagged.
-    browser
-        .client
-        .find(Locator::Css(&format!("tr[data-list-id='{list_id}'] a.button")))
-        .await?
-        .click()
-        .await?;
-    assert_eq!(
-        browser.client.current_url().await?.path(),
-        format!("/console/handovers/{list_id}")
-    );
-    let thumbnail_width = browser.wait_for_image(".photo img").await?;
-    assert!(thumbnail_width > 0, "the thumbnail did not load");
-    let flags = browser.text(&format!("li[data-item-id='{ruling}'] .flags")).await?;
-    assert!(flags.contains("案号与清单不符"), "{flags}");
-    browser.fits_the_width("核对").await?;
-    browser.shot("03-check-top").await?;
+        // The check page: the thumbnail loads, the other court's case number is flagged.
+        browser
+            .client
+            .find(Locator::Css(&format!(
+                "tr[data-list-id='{list_id}'] a.button"
+            )))
+            .await?
+            .click()
+            .await?;
+        assert_eq!(
+            browser.client.current_url().await?.path(),
+            format!("/console/handovers/{list_id}")
+        );
+        let thumbnail_width = browser.wait_for_image(".photo img").await?;
+        assert!(thumbnail_width > 0, "the thumbnail did not load");
+        let flags = browser
+            .text(&format!("li[data-item-id='{ruling}'] .flags"))
+            .await?;
+        assert!(flags.contains("案号与清单不符"), "{flags}");
+        browser.fits_the_width("核对").await?;
+        browser.shot("03-check-top").await?;
 
-    // Item by item with the keyboard: 已收, 缺失, 页数不符 with 3 pages counted.
-    let focused = browser
-        .script("return document.activeElement.dataset.itemId || '';")
-        .await?;
-    assert_eq!(focused, json!(ruling.to_string()), "the first item has the focus");
-    browser.press("1").await?;
-    browser.press("2").await?;
-    browser.press("3").await?;
-    browser.press("3").await?;
-    let chosen = browser
+        // Item by item with the keyboard: 已收, 缺失, 页数不符 with 3 pages counted.
+        let focused = browser
+            .script("return document.activeElement.dataset.itemId || '';")
+            .await?;
+        assert_eq!(
+            focused,
+            json!(ruling.to_string()),
+            "the first item has the focus"
+        );
+        browser.press("1").await?;
+        browser.press("2").await?;
+        browser.press("3").await?;
+        browser.press("3").await?;
+        let chosen = browser
         .script("return Array.from(document.querySelectorAll('li.item')).map(li => li.dataset.result);")
         .await?;
-    assert_eq!(chosen, json!(["received", "missing", "page_mismatch"]));
-    let pages = browser
-        .script(&format!("return document.querySelector(\"input[name='pages_{record}']\").value;"))
-        .await?;
-    assert_eq!(pages, json!("3"));
+        assert_eq!(chosen, json!(["received", "missing", "page_mismatch"]));
+        let pages = browser
+            .script(&format!(
+                "return document.querySelector(\"input[name='pages_{record}']\").value;"
+            ))
+            .await?;
+        assert_eq!(pages, json!("3"));
 
-    // One paper that is not on the list.
-    let extra = browser.client.find(Locator::Css("input[name='extra_title_0']")).await?;
-    extra.send_keys("查封公告").await?;
-    browser
-        .client
-        .find(Locator::Css("input[name='extra_pages_0']"))
-        .await?
-        .send_keys("1")
-        .await?;
-    let handed_over_by = browser.client.find(Locator::Css("input[name='handed_over_by']")).await?;
-    assert_eq!(handed_over_by.prop("value").await?, Some("张警官".to_string()));
-    browser.shot("03-check-filled").await?;
+        // One paper that is not on the list.
+        let extra = browser
+            .client
+            .find(Locator::Css("input[name='extra_title_0']"))
+            .await?;
+        extra.send_keys("查封公告").await?;
+        browser
+            .client
+            .find(Locator::Css("input[name='extra_pages_0']"))
+            .await?
+            .send_keys("1")
+            .await?;
+        let handed_over_by = browser
+            .client
+            .find(Locator::Css("input[name='handed_over_by']"))
+            .await?;
+        assert_eq!(
+            handed_over_by.prop("value").await?,
+            Some("张警官".to_string())
+        );
+        browser.shot("03-check-filled").await?;
 
-    // Ctrl+Enter registers and opens the receipt.
-    browser.press_with_control('\u{E007}').await?;
-    browser.client.wait().for_element(Locator::Css("#receipt")).await?;
-    let number = browser.text("#receipt-number").await?;
-    let year = today().year();
-    assert!(number.starts_with(&format!("{year}-接-")), "{number}");
-    let results = browser
+        // Ctrl+Enter registers and opens the receipt.
+        browser.press_with_control('\u{E007}').await?;
+        browser
+            .client
+            .wait()
+            .for_element(Locator::Css("#receipt"))
+            .await?;
+        let number = browser.text("#receipt-number").await?;
+        let year = today().year();
+        assert!(number.starts_with(&format!("{year}-接-")), "{number}");
+        let results = browser
         .script("return Array.from(document.querySelectorAll('.receipt-items tbody tr')).map(tr => tr.dataset.result);")
         .await?;
-    assert_eq!(results, json!(["received", "missing", "page_mismatch", "extra"]));
-    assert_eq!(
-        browser.text("#receipt-counts").await?,
-        "已收 2 件（其中页数不符 1 件），缺失 1 件，不规范退回 0 件，清单外材料 1 件。"
-    );
-    assert_eq!(browser.text("#received-by").await?, "赵接收");
-    browser.fits_the_width("回执").await?;
-    browser.shot("04-receipt").await?;
+        assert_eq!(
+            results,
+            json!(["received", "missing", "page_mismatch", "extra"])
+        );
+        assert_eq!(
+            browser.text("#receipt-counts").await?,
+            "已收 2 件（其中页数不符 1 件），缺失 1 件，不规范退回 0 件，清单外材料 1 件。"
+        );
+        assert_eq!(browser.text("#received-by").await?, "赵接收");
+        browser.fits_the_width("回执").await?;
+        browser.shot("04-receipt").await?;
 
-    // The print view hides the menu and buttons and keeps the receipt.
-    browser.emulate_media("print").await?;
-    let display = browser
+        // The print view hides the menu and buttons and keeps the receipt.
+        browser.emulate_media("print").await?;
+        let display = browser
         .script("return [getComputedStyle(document.querySelector('header.top')).display, getComputedStyle(document.querySelector('.actions')).display, getComputedStyle(document.querySelector('#receipt')).display];")
         .await?;
-    assert_eq!(display, json!(["none", "none", "block"]));
-    browser.shot("05-receipt-print").await?;
-    browser.emulate_media("screen").await?;
+        assert_eq!(display, json!(["none", "none", "block"]));
+        browser.shot("05-receipt-print").await?;
+        browser.emulate_media("screen").await?;
 
-    // The register holds the entry once, and the API agrees.
-    browser.goto(&app.url("/console/register")).await?;
-    assert_eq!(
-        browser.count(&format!("#register-table tr[data-entry-number='{number}']")).await?,
-        1
-    );
-    browser
-        .goto(&app.url(&format!("/console/register?case={}", "执601")))
-        .await?;
-    assert_eq!(browser.count("#register-table tbody tr").await?, 1);
-    browser.fits_the_width("登记簿").await?;
-    browser.shot("06-register").await?;
-    let (_, register) = app.get_json("/api/v1/center/register", &zhao.access_token).await?;
-    let entries = register["entries"].as_array().expect("entries");
-    assert_eq!(entries.len(), 1, "{register}");
-    assert_eq!(entries[0]["number"], json!(number));
-    assert_eq!(entries[0]["counts"]["missing"], 1);
-    assert_eq!(entries[0]["counts"]["page_mismatch"], 1);
-    assert_eq!(entries[0]["check"]["items"][1]["item_id"], json!(receipt_item));
+        // The register lists the entry once, and the API returns the same entry.
+        browser.goto(&app.url("/console/register")).await?;
+        assert_eq!(
+            browser
+                .count(&format!("#register-table tr[data-entry-number='{number}']"))
+                .await?,
+            1
+        );
+        browser
+            .goto(&app.url(&format!("/console/register?case={}", "执601")))
+            .await?;
+        assert_eq!(browser.count("#register-table tbody tr").await?, 1);
+        browser.fits_the_width("登记簿").await?;
+        browser.shot("06-register").await?;
+        let (_, register) = app
+            .get_json("/api/v1/center/register", &zhao.access_token)
+            .await?;
+        let entries = register["entries"].as_array().expect("entries");
+        assert_eq!(entries.len(), 1, "{register}");
+        assert_eq!(entries[0]["number"], json!(number));
+        assert_eq!(entries[0]["counts"]["missing"], 1);
+        assert_eq!(entries[0]["counts"]["page_mismatch"], 1);
+        assert_eq!(
+            entries[0]["check"]["items"][1]["item_id"],
+            json!(receipt_item)
+        );
 
-    // The registered list left 待接收; the overdue one is on the manager's page.
-    browser.goto(&app.url("/console/handovers")).await?;
-    assert_eq!(browser.count("#waiting-table tbody tr").await?, 1);
-    browser.goto(&app.url("/console/overdue")).await?;
-    assert_eq!(
-        browser.count(&format!("#overdue-table tr[data-list-id='{late_list}']")).await?,
-        1
-    );
-    assert!(browser.text("#today-unprocessed").await?.contains("今天接收 3 件"));
-    browser.fits_the_width("逾期与日清日结").await?;
-    browser.shot("07-overdue").await?;
+        // The registered list left 待接收; the overdue one is on the manager's page.
+        browser.goto(&app.url("/console/handovers")).await?;
+        assert_eq!(browser.count("#waiting-table tbody tr").await?, 1);
+        browser.goto(&app.url("/console/overdue")).await?;
+        assert_eq!(
+            browser
+                .count(&format!("#overdue-table tr[data-list-id='{late_list}']"))
+                .await?,
+            1
+        );
+        assert!(browser
+            .text("#today-unprocessed")
+            .await?
+            .contains("今天接收 3 件"));
+        browser.fits_the_width("逾期与日清日结").await?;
+        browser.shot("07-overdue").await?;
 
-    // The figures changed: one list handed over, one item missing, three received today.
-    let after = team_figures(&app, &zhao.access_token, &team).await?;
-    assert_ne!(before, after);
-    assert_eq!(after["lists_handed_over"], 1, "{after}");
-    browser.goto(&app.url("/console/figures")).await?;
-    let row = browser.text(&format!("#team-figures tr[data-team-id='{team}']")).await?;
-    assert!(row.starts_with("执行一团队 1 1 0 100%"), "{row}");
-    let received_today = browser
+        // The figures changed: one list handed over, one item missing, three received today.
+        let after = team_figures(&app, &zhao.access_token, &team).await?;
+        assert_ne!(before, after);
+        assert_eq!(after["lists_handed_over"], 1, "{after}");
+        browser.goto(&app.url("/console/figures")).await?;
+        let row = browser
+            .text(&format!("#team-figures tr[data-team-id='{team}']"))
+            .await?;
+        assert!(row.starts_with("执行一团队 1 1 0 100%"), "{row}");
+        let received_today = browser
         .script("const bars = Array.from(document.querySelectorAll('#chart-daily rect')); return bars.map(r => Number(r.dataset.value)).reduce((a, b) => Math.max(a, b), 0);")
         .await?;
-    assert_eq!(received_today, json!(3));
-    assert!(browser.count("#chart-on-time circle").await? >= 1);
-    browser.fits_the_width("统计").await?;
-    browser.shot("08-figures").await?;
-    browser.script("document.querySelector('#chart-daily').scrollIntoView();").await?;
-    browser.shot("08-figures-daily").await?;
+        assert_eq!(received_today, json!(3));
+        assert!(browser.count("#chart-on-time circle").await? >= 1);
+        browser.fits_the_width("统计").await?;
+        browser.shot("08-figures").await?;
+        browser
+            .script("document.querySelector('#chart-daily').scrollIntoView();")
+            .await?;
+        browser.shot("08-figures-daily").await?;
 
-    // The calendar shows its years.
-    browser.goto(&app.url("/console/calendar")).await?;
-    assert!(browser.text("#loaded-years").await?.contains("2026年"));
-    browser.fits_the_width("工作日历").await?;
-    browser.shot("09-calendar").await?;
+        // The calendar shows its years.
+        browser.goto(&app.url("/console/calendar")).await?;
+        assert!(browser.text("#loaded-years").await?.contains("2026年"));
+        browser.fits_the_width("工作日历").await?;
+        browser.shot("09-calendar").await?;
 
-    // Logging out ends the session: pages lead to the login again.
-    browser.client.find(Locator::Css("header.top button.link")).await?.click().await?;
-    browser.goto(&app.url("/console/register")).await?;
-    assert_eq!(browser.client.current_url().await?.path(), "/console/login");
+        // Logging out ends the session: pages lead to the login again.
+        browser
+            .client
+            .find(Locator::Css("header.top button.link"))
+            .await?
+            .click()
+            .await?;
+        browser.goto(&app.url("/console/register")).await?;
+        assert_eq!(browser.client.current_url().await?.path(), "/console/login");
 
-    browser.client.clone().close().await?;
-});
+        browser.client.clone().close().await?;
+    }
+);

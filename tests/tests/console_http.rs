@@ -21,7 +21,7 @@ fn client() -> Client {
         .expect("HTTP client")
 }
 
-/// The `name=value` pairs a response sets, ready for a `Cookie` header.
+/// Returns the `name=value` pairs a response sets, ready for a `Cookie` header.
 fn cookies_of(response: &Response) -> Vec<String> {
     response
         .headers()
@@ -232,7 +232,7 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     assert!(page.contains(&format!("更正 {original}")), "{page}");
     assert!(page.contains("复核发现查封笔录未交来"), "{page}");
 
-    // The paper the correction found missing comes later, as a supplement to the entry.
+    // The item the correction marked missing is handed over later as a supplement.
     let supplement_path = format!("/console/register/{entry_id}/supplement");
     let page = get(&app, &supplement_path, &cookie).await?.text().await?;
     assert!(page.contains("查封笔录-王某"), "{page}");
@@ -255,18 +255,21 @@ on_both_databases!(console_sessions_and_refusals, |app| {
         (&*format!("result_{item_id}"), "received".to_string()),
     ]
     .map(|(name, value)| (name.to_string(), value));
-    let response = client()
-        .post(app.url(&supplement_path))
-        .header(COOKIE, &cookie)
-        .header(ORIGIN, &origin)
-        .form(&supplement_form)
-        .send()
-        .await?;
+    let mut supplement_receipts = Vec::new();
+    for _ in 0..2 {
+        let response = client()
+            .post(app.url(&supplement_path))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, &origin)
+            .form(&supplement_form)
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        supplement_receipts.push(response.headers()[LOCATION].to_str()?.to_string());
+    }
     assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text().await?
+        supplement_receipts[0], supplement_receipts[1],
+        "the supplement form sent twice shows one entry"
     );
     let (_, register) = app.get_json("/api/v1/center/register", &zhao).await?;
     let kinds: Vec<&str> = register["entries"]
@@ -394,7 +397,7 @@ on_both_databases!(console_sessions_and_refusals, |app| {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(response.text().await?.contains("系统管理员"));
 
-    // A login link whose next page holds a control character still logs in, to the first page.
+    // A login link whose next page contains a control character logs in to the first page.
     let response = client()
         .post(app.url("/console/login"))
         .form(&[
@@ -500,7 +503,7 @@ on_both_databases!(
         assert!(page.contains("form-error"), "{page}");
         assert!(page.contains("year = ["), "{page}");
 
-        // The shipped calendar imports again: the years it holds are reported.
+        // The shipped calendar imports again, and the result names its years.
         let shipped = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../data/calendar/cn-mainland.toml"),

@@ -31,7 +31,7 @@ pub struct BlobStore {
     root: PathBuf,
 }
 
-/// Why a partial upload could not be opened.
+/// Reason a partial upload could not be opened.
 #[derive(Debug)]
 pub enum PartialOpenError {
     /// Another request, possibly in another server process, is writing this partial upload.
@@ -294,7 +294,7 @@ impl BlobStore {
             let Ok(file) = File::open(&path) else {
                 continue;
             };
-            // A writer holds the lock: the upload is live even if its clock says otherwise.
+            // A writer has the lock, so the upload is live whatever the file's time shows.
             if file.try_lock().is_err() {
                 continue;
             }

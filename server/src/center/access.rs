@@ -10,12 +10,12 @@ use crate::org::roles::Role;
 /// center's manager. The data manager and the other center posts read the register.
 pub const INTAKE_ROLES: [Role; 3] = [Role::CenterIntake, Role::FilingIntake, Role::CenterManager];
 
-/// Tells whether the caller holds one of [`INTAKE_ROLES`].
+/// Tells whether the caller has one of [`INTAKE_ROLES`].
 pub fn is_intake(caller: &AuthUser) -> bool {
     caller.roles.iter().any(|role| INTAKE_ROLES.contains(role))
 }
 
-/// Fails with 403 unless the caller holds one of [`INTAKE_ROLES`].
+/// Fails with 403 unless the caller has one of [`INTAKE_ROLES`].
 pub fn require_intake(caller: &AuthUser) -> ApiResult<()> {
     if is_intake(caller) {
         return Ok(());

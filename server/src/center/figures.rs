@@ -114,7 +114,7 @@ async fn handover_facts(db: &DatabaseConnection, period: Period) -> ApiResult<Ve
         .await?;
 
     // NOTE: each list costs two more queries (entries, disputes), so the report's time grows
-    // with the number of lists; it was not measured on a large database.
+    // with the number of lists. It was not measured on a large database.
     let mut facts = Vec::with_capacity(lists.len());
     for list in lists {
         let Some(handed_over_at) = list.handed_over_at else {

@@ -3,9 +3,9 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-/// Where the stylesheet is served.
+/// Path the stylesheet is served at.
 pub const STYLESHEET_PATH: &str = "/console/static/console.css";
-/// Where the script is served.
+/// Path the script is served at.
 pub const SCRIPT_PATH: &str = "/console/static/console.js";
 
 const STYLESHEET: &str = include_str!("assets/console.css");

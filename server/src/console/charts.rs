@@ -17,7 +17,9 @@ const TOP: f64 = 12.0;
 const RIGHT: f64 = 12.0;
 
 /// Colours of series, in order, chosen to stay apart when printed in grey.
-pub const PALETTE: [&str; 6] = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#566573"];
+pub const PALETTE: [&str; 6] = [
+    "#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#566573",
+];
 
 /// One line of a line chart: a name and one value per label, `None` where there is no value.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,13 +33,13 @@ pub fn colour(index: usize) -> &'static str {
     PALETTE[index % PALETTE.len()]
 }
 
-/// The y coordinate of `value` on an axis from 0 to `max`.
+/// Returns the y coordinate of `value` on an axis from 0 to `max`.
 fn y_of(value: f64, max: f64) -> f64 {
     let span = HEIGHT - TOP - BOTTOM;
     HEIGHT - BOTTOM - span * (value / max).clamp(0.0, 1.0)
 }
 
-/// The x coordinate of the centre of slot `index` of `count`.
+/// Returns the x coordinate of the centre of slot `index` of `count`.
 fn x_of(index: usize, count: usize) -> f64 {
     let span = WIDTH - LEFT - RIGHT;
     LEFT + span * (index as f64 + 0.5) / count.max(1) as f64
@@ -84,7 +86,12 @@ fn polyline_points(values: &[Option<f64>], count: usize) -> String {
 
 /// Draws horizontal bars, one per label, such as rejected items by reason.
 pub fn bars(id: &str, caption: &str, bars: &[(String, u32)]) -> Markup {
-    let max = bars.iter().map(|(_, value)| *value).max().unwrap_or(0).max(1);
+    let max = bars
+        .iter()
+        .map(|(_, value)| *value)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let row = 28.0;
     let height = row * bars.len().max(1) as f64 + 8.0;
     let label_width = 150.0;
@@ -105,7 +112,7 @@ pub fn bars(id: &str, caption: &str, bars: &[(String, u32)]) -> Markup {
     }
 }
 
-/// The length of a bar of `value` when `max` fills `span`.
+/// Returns the length of a bar of `value` when `max` fills `span`.
 fn bar_length(value: u32, max: u32, span: f64) -> f64 {
     span * f64::from(value) / f64::from(max.max(1))
 }
@@ -119,7 +126,14 @@ pub fn column_pairs(
     second: (&str, &[u32]),
 ) -> Markup {
     let count = labels.len();
-    let max = first.1.iter().chain(second.1).copied().max().unwrap_or(0).max(1);
+    let max = first
+        .1
+        .iter()
+        .chain(second.1)
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let max = f64::from(nice_ceiling(max));
     let slot = (WIDTH - LEFT - RIGHT) / count.max(1) as f64;
     let width = (slot * 0.35).min(18.0);
@@ -159,7 +173,8 @@ fn label_step(count: usize) -> usize {
     count.div_ceil(MAX_AXIS_LABELS).max(1)
 }
 
-/// The smallest of 1, 2, 5, 10, 20, 50, … that is at least `value`, so axis ticks are round.
+/// Returns the smallest of 1, 2, 5, 10, 20, 50, … that is at least `value`, so axis ticks are
+/// round.
 pub fn nice_ceiling(value: u32) -> u32 {
     let mut step = 1u32;
     loop {
@@ -200,7 +215,12 @@ mod tests {
     fn bars_are_proportional() {
         assert_eq!(bar_length(5, 10, 400.0), 200.0);
         assert_eq!(bar_length(0, 0, 400.0), 0.0);
-        let markup = bars("b", "理由", &[("缺少签名".to_string(), 2), ("其他".to_string(), 4)]).into_string();
+        let markup = bars(
+            "b",
+            "理由",
+            &[("缺少签名".to_string(), 2), ("其他".to_string(), 4)],
+        )
+        .into_string();
         assert!(markup.contains(r#"data-value="2""#), "{markup}");
         assert!(markup.contains("缺少签名：2"), "{markup}");
     }
@@ -225,7 +245,8 @@ mod tests {
         assert_eq!(label_step(30), 4);
         let labels: Vec<String> = (1..=30).map(|day| format!("{day}日")).collect();
         let values = vec![1u32; 30];
-        let markup = column_pairs("d", "每日", &labels, ("a", &values), ("b", &values)).into_string();
+        let markup =
+            column_pairs("d", "每日", &labels, ("a", &values), ("b", &values)).into_string();
         assert!(markup.contains(">1日<"), "{markup}");
         assert!(markup.contains(">5日<"), "{markup}");
         assert!(!markup.contains(">2日<"), "{markup}");

@@ -55,8 +55,8 @@ impl ResponseError for ConsoleError {
     fn error_response(&self) -> HttpResponse {
         match self {
             ConsoleError::LoginRequired { next } => {
-                let query = serde_urlencoded::to_string([("next", next.as_str())])
-                    .unwrap_or_default();
+                let query =
+                    serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
                 HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, format!("/console/login?{query}")))
                     .finish()
@@ -77,7 +77,8 @@ impl ResponseError for ConsoleError {
     }
 }
 
-/// The page for a console address that does not exist, in Chinese rather than the API's JSON.
+/// Returns the page for a console address that does not exist, in Chinese rather than the API's
+/// JSON.
 pub async fn page_not_found() -> ConsoleResult<HttpResponse> {
     Err(ConsoleError::Api(ApiError::not_found(
         "PAGE_NOT_FOUND",
@@ -93,10 +94,12 @@ pub fn form_error(
     use actix_web::error::UrlencodedError;
 
     let api_error = match &error {
-        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => ApiError::PayloadTooLarge {
-            code: "FORM_TOO_LARGE",
-            message: "提交的内容太多，请分次提交。".to_string(),
-        },
+        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => {
+            ApiError::PayloadTooLarge {
+                code: "FORM_TOO_LARGE",
+                message: "提交的内容太多，请分次提交。".to_string(),
+            }
+        }
         UrlencodedError::ContentType => ApiError::UnsupportedMediaType {
             code: "UNSUPPORTED_CONTENT_TYPE",
             message: "请通过网页控制台的表单提交。".to_string(),

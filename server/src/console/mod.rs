@@ -60,23 +60,47 @@ pub fn configure(config: &mut web::ServiceConfig) {
                     .error_handler(error::form_error),
             )
             .default_service(web::to(error::page_not_found))
-            .route("/", web::get().to(|| async { layout::see_other("/console/handovers") }))
+            .route(
+                "/",
+                web::get().to(|| async { layout::see_other("/console/handovers") }),
+            )
             .route("/static/{file}", web::get().to(assets::serve))
             .route("/login", web::get().to(login::login_page))
             .route("/login", web::post().to(login::log_in))
             .route("/logout", web::post().to(login::log_out))
             .route("/handovers", web::get().to(handovers::waiting))
             .route("/handovers/{list_id}", web::get().to(handovers::check_page))
-            .route("/handovers/{list_id}", web::post().to(handovers::register_receipt))
+            .route(
+                "/handovers/{list_id}",
+                web::post().to(handovers::register_receipt),
+            )
             .route("/register", web::get().to(register::search))
-            .route("/register/{entry_id}/receipt", web::get().to(register::receipt))
-            .route("/register/{entry_id}/supplement", web::get().to(supplement::supplement_page))
-            .route("/register/{entry_id}/supplement", web::post().to(supplement::register_supplement))
+            .route(
+                "/register/{entry_id}/receipt",
+                web::get().to(register::receipt),
+            )
+            .route(
+                "/register/{entry_id}/supplement",
+                web::get().to(supplement::supplement_page),
+            )
+            .route(
+                "/register/{entry_id}/supplement",
+                web::post().to(supplement::register_supplement),
+            )
             .route("/overdue", web::get().to(overdue::overdue_page))
             .route("/figures", web::get().to(figures::figures_page))
-            .route("/figures/{name:teams|days}.csv", web::get().to(files::figures_csv))
-            .route("/photos/{sha256}/thumbnail", web::get().to(files::thumbnail))
-            .route("/photos/{sha256}/working", web::get().to(files::working_image))
+            .route(
+                "/figures/{name:teams|days}.csv",
+                web::get().to(files::figures_csv),
+            )
+            .route(
+                "/photos/{sha256}/thumbnail",
+                web::get().to(files::thumbnail),
+            )
+            .route(
+                "/photos/{sha256}/working",
+                web::get().to(files::working_image),
+            )
             .route("/calendar", web::get().to(calendar::calendar_page))
             .route("/calendar", web::post().to(calendar::import)),
     );

@@ -162,7 +162,8 @@ type Renewals = tokio::sync::Mutex<HashMap<String, (Instant, TokenPair)>>;
 
 /// Exchanges a refresh token, or hands out the pair this process got for the same token within
 /// [`RENEWAL_SHARING`]. Two tabs whose access token expired together present the same refresh
-/// token; without sharing, the second exchange looks like a stolen token and ends the session.
+/// token. Without sharing, the second exchange would look like a stolen token and end the
+/// session.
 async fn renew(state: &AppState, refresh: &str) -> Result<TokenPair, ApiError> {
     static RENEWALS: OnceLock<Renewals> = OnceLock::new();
 
@@ -228,7 +229,7 @@ pub fn cookies_for(pair: &TokenPair) -> [Cookie<'static>; 2] {
     ]
 }
 
-/// The cookie that keeps the browser's device id.
+/// Returns the cookie that keeps the browser's device id.
 pub fn device_cookie(device_id: String) -> Cookie<'static> {
     let mut cookie = session_cookie(DEVICE_COOKIE, device_id);
     cookie.set_max_age(CookieDuration::days(DEVICE_COOKIE_DAYS));
@@ -244,8 +245,8 @@ pub fn removal_cookies() -> [Cookie<'static>; 2] {
     })
 }
 
-/// A browser-session cookie: gone when the browser closes, hidden from scripts, never sent with
-/// a request that another site starts.
+/// Returns a browser-session cookie, which is gone when the browser closes, hidden from scripts
+/// and not sent with a request that another site starts.
 fn session_cookie(name: &'static str, value: String) -> Cookie<'static> {
     // NOTE: the cookies are not marked `Secure` because courts run the server on closed networks
     // over plain HTTP. Behind a TLS proxy they should be.
@@ -340,13 +341,28 @@ mod tests {
 
     #[test]
     fn next_stays_inside_the_console() {
-        assert_eq!(safe_next(Some("/console/register?case=x")), "/console/register?case=x");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/console/handovers");
-        assert_eq!(safe_next(Some("//evil.example/console/")), "/console/handovers");
+        assert_eq!(
+            safe_next(Some("/console/register?case=x")),
+            "/console/register?case=x"
+        );
+        assert_eq!(
+            safe_next(Some("https://evil.example/")),
+            "/console/handovers"
+        );
+        assert_eq!(
+            safe_next(Some("//evil.example/console/")),
+            "/console/handovers"
+        );
         assert_eq!(safe_next(None), "/console/handovers");
         assert_eq!(safe_next(Some("/console/\u{0}")), "/console/handovers");
-        assert_eq!(safe_next(Some("/console/x\r\nSet-Cookie: a=b")), "/console/handovers");
-        assert_eq!(safe_next(Some("/console/register?case=执1")), "/console/handovers");
+        assert_eq!(
+            safe_next(Some("/console/x\r\nSet-Cookie: a=b")),
+            "/console/handovers"
+        );
+        assert_eq!(
+            safe_next(Some("/console/register?case=执1")),
+            "/console/handovers"
+        );
         assert_eq!(
             safe_next(Some("/console/register?case=%E6%89%A71")),
             "/console/register?case=%E6%89%A71"

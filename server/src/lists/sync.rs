@@ -7,7 +7,7 @@
 //! relational rows and the feed events, commit, and only then return the reply.
 //!
 //! On PostgreSQL up to [`LISTS_IN_PARALLEL`] lists of one request are synced at the same time,
-//! each in its own transaction; on SQLite, which has one writer, they are synced one after another.
+//! each in its own transaction. On SQLite, which has one writer, they are synced one after another.
 
 use std::collections::HashSet;
 
@@ -31,7 +31,7 @@ use crate::error::{ApiError, ApiResult};
 /// Maximum number of lists in one request.
 pub const MAX_DOCUMENTS_PER_REQUEST: usize = 100;
 
-/// Lists of one request synced at the same time on PostgreSQL. Each holds a pooled connection
+/// Lists of one request synced at the same time on PostgreSQL. Each uses a pooled connection
 /// for its transaction, so this stays well below the pool size.
 pub const LISTS_IN_PARALLEL: usize = 4;
 

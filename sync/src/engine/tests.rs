@@ -1040,7 +1040,7 @@ fn long_offline_history(phone: &mut Phone, number: u8, edits: u32) {
 
 /// Ten phones with fifty offline commits each carry thousands of change hashes, so the Bloom
 /// filters of the protocol (about 1% false positives) hide some change from a sender. The receiver
-/// then holds changes whose dependency is missing; the server, which rebuilds its document for
+/// then has changes whose dependency is missing, and the server, which rebuilds its document for
 /// every request, must still ask for that dependency instead of looping.
 #[test]
 fn many_long_offline_histories_converge_within_bound() {

@@ -48,24 +48,30 @@ pub async fn import(
 ) -> ConsoleResult<HttpResponse> {
     user.caller.require_any(&[Role::Admin])?;
     let form = form.into_inner();
-    let outcome =
-        match calendar_store::import(&state.db, form.name.trim(), &form.content, &user.caller.user_id)
-            .await
-        {
-            Ok(report) => {
-                let calendar = calendar_store::load(&state.db).await?;
-                let recomputed = handover::backfill(&state.db, &calendar, Utc::now()).await?;
-                let mut summary = report.summary_zh();
-                if recomputed > 0 {
-                    summary.push_str(&format!("已重新计算 {recomputed} 份清单的移送期限。"));
-                }
-                Outcome::Imported(summary)
+    let outcome = match calendar_store::import(
+        &state.db,
+        form.name.trim(),
+        &form.content,
+        &user.caller.user_id,
+    )
+    .await
+    {
+        Ok(report) => {
+            let calendar = calendar_store::load(&state.db).await?;
+            let recomputed = handover::backfill(&state.db, &calendar, Utc::now()).await?;
+            let mut summary = report.summary_zh();
+            if recomputed > 0 {
+                summary.push_str(&format!("已重新计算 {recomputed} 份清单的移送期限。"));
             }
-            Err(error @ (ApiError::BadRequest { .. } | ApiError::Unprocessable { .. } | ApiError::Conflict { .. })) => {
-                Outcome::Refused(error)
-            }
-            Err(other) => return Err(other.into()),
-        };
+            Outcome::Imported(summary)
+        }
+        Err(
+            error @ (ApiError::BadRequest { .. }
+            | ApiError::Unprocessable { .. }
+            | ApiError::Conflict { .. }),
+        ) => Outcome::Refused(error),
+        Err(other) => return Err(other.into()),
+    };
     let form = match outcome {
         Outcome::Imported(_) => ImportForm::default(),
         _ => form,

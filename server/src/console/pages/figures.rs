@@ -13,7 +13,7 @@ use juanzong_mobile_api::center::TeamFigures;
 
 use super::super::charts::{self, Series};
 use super::super::error::ConsoleResult;
-use super::super::format::{date_zh, query_period, percent};
+use super::super::format::{date_zh, percent, query_period};
 use super::super::layout::{page, Nav};
 use super::super::session::ConsoleUser;
 use super::handovers::team_label;
@@ -35,7 +35,7 @@ pub async fn figures_page(
     let period = current.period;
     let teams = team_names(&state).await?;
 
-    // The trend asks the same service for each of the last weeks up to the period's end.
+    // The trend calls the same service for each of the last weeks up to the period's end.
     let mut week_labels = Vec::new();
     let mut weekly: Vec<Vec<TeamFigures>> = Vec::new();
     for week in (0..TREND_WEEKS).rev() {
@@ -75,14 +75,23 @@ pub async fn figures_page(
             let total = current
                 .teams
                 .iter()
-                .map(|team| team.items_rejected_by_reason.get(reason).copied().unwrap_or(0))
+                .map(|team| {
+                    team.items_rejected_by_reason
+                        .get(reason)
+                        .copied()
+                        .unwrap_or(0)
+                })
                 .sum();
             (reason.name_zh().to_string(), total)
         })
         .collect();
     let day_labels: Vec<String> = current.days.iter().map(|day| short_day(day.day)).collect();
     let received: Vec<u32> = current.days.iter().map(|day| day.items_received).collect();
-    let unprocessed: Vec<u32> = current.days.iter().map(|day| day.items_unprocessed).collect();
+    let unprocessed: Vec<u32> = current
+        .days
+        .iter()
+        .map(|day| day.items_unprocessed)
+        .collect();
     let csv_query = format!("from={}&to={}", period.from, period.to);
 
     let body = html! {
@@ -186,13 +195,13 @@ pub async fn figures_page(
     Ok(page(&user, Nav::Figures, "统计", body))
 }
 
-/// The share of a team's handovers with a deadline that came on time, in percent.
+/// Returns the share of a team's handovers with a deadline that came on time, in percent.
 fn on_time_rate(team: &TeamFigures) -> Option<f64> {
     let judged = team.on_time + team.late;
     (judged > 0).then(|| f64::from(team.on_time) * 100.0 / f64::from(judged))
 }
 
-/// A day as 12月4日, short enough for a chart's axis.
+/// Formats a day as 12月4日, short enough for a chart's axis.
 fn short_day(day: NaiveDate) -> String {
     format!("{}月{}日", day.month(), day.day())
 }
@@ -203,6 +212,9 @@ mod tests {
 
     #[test]
     fn axis_days_are_short() {
-        assert_eq!(short_day(NaiveDate::from_ymd_opt(2026, 1, 9).unwrap()), "1月9日");
+        assert_eq!(
+            short_day(NaiveDate::from_ymd_opt(2026, 1, 9).unwrap()),
+            "1月9日"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Photos and CSV files for console pages. They are the API's responses, served under `/console/`
-//! so that the console's session (cookie, renewal, role check) applies to them as to every page;
-//! the API itself only takes the `Authorization` header.
+//! so that the console's session (cookie, renewal, role check) applies to them as to every page.
+//! The API itself only takes the `Authorization` header.
 
 use std::collections::HashMap;
 

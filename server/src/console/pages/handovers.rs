@@ -52,7 +52,7 @@ pub async fn waiting(
         .filter(|case| !case.is_empty());
     let case_needle = case_filter.as_deref().map(case_search_form);
 
-    let shown: Vec<&WaitingHandover> = waiting
+    let listed: Vec<&WaitingHandover> = waiting
         .iter()
         .filter(|handover| team_filter.is_none_or(|team| &handover.team_id == team))
         .filter(|handover| {
@@ -61,8 +61,14 @@ pub async fn waiting(
                 .is_none_or(|needle| handover.case_number.contains(needle))
         })
         .collect();
-    let due_today = shown.iter().filter(|h| deadline_state(h) == Some(DUE_TODAY)).count();
-    let overdue = shown.iter().filter(|h| deadline_state(h) == Some(OVERDUE)).count();
+    let due_today = listed
+        .iter()
+        .filter(|h| deadline_state(h) == Some(DUE_TODAY))
+        .count();
+    let overdue = listed
+        .iter()
+        .filter(|h| deadline_state(h) == Some(OVERDUE))
+        .count();
 
     let body = html! {
         form.filters method="get" action="/console/handovers" {
@@ -81,12 +87,12 @@ pub async fn waiting(
             button type="submit" { "筛选" }
         }
         p.summary #waiting-summary {
-            "共 " strong { (shown.len()) } " 份待接收"
+            "共 " strong { (listed.len()) } " 份待接收"
             @if due_today > 0 { "，" span.badge.due-today { "今日到期 " (due_today) } }
             @if overdue > 0 { "，" span.badge.overdue { "已逾期 " (overdue) } }
             "。按移送期限排序，期限最早的在前。"
         }
-        @if shown.is_empty() {
+        @if listed.is_empty() {
             p.empty { "没有待接收的移送。" }
         } @else {
             table.grid #waiting-table {
@@ -95,7 +101,7 @@ pub async fn waiting(
                     th { "返回单位" } th { "移送期限" } th { "提示" } th { "操作" }
                 } }
                 tbody {
-                    @for handover in &shown {
+                    @for handover in &listed {
                         (waiting_row(handover, &teams))
                     }
                 }
@@ -106,7 +112,10 @@ pub async fn waiting(
 }
 
 fn deadline_state(handover: &WaitingHandover) -> Option<&str> {
-    handover.deadline.as_ref().map(|deadline| deadline.state.as_str())
+    handover
+        .deadline
+        .as_ref()
+        .map(|deadline| deadline.state.as_str())
 }
 
 fn waiting_row(handover: &WaitingHandover, teams: &BTreeMap<String, String>) -> Markup {
@@ -146,7 +155,10 @@ fn waiting_row(handover: &WaitingHandover, teams: &BTreeMap<String, String>) -> 
 
 /// Returns a team's name, or its id when the team is unknown.
 pub fn team_label(teams: &BTreeMap<String, String>, team_id: &str) -> String {
-    teams.get(team_id).cloned().unwrap_or_else(|| team_id.to_string())
+    teams
+        .get(team_id)
+        .cloned()
+        .unwrap_or_else(|| team_id.to_string())
 }
 
 /// `GET /console/handovers/{list_id}`: the check page.
@@ -178,28 +190,51 @@ pub async fn register_receipt(
     let list_text = path.into_inner();
     let form = CheckForm::from_fields(form.into_inner());
 
-    // The form was sent before (a double click, a reload after registering): its registration id
-    // is the entry's id, so show that entry's receipt again instead of a second registration.
-    if let Some(entry_id) = form.registration_id() {
-        match queries::entry(&state.db, &user.caller, entry_id).await {
-            Ok(entry) if entry.list_id.to_string() == list_text => {
-                return Ok(see_other(&format!("/console/register/{entry_id}/receipt")));
-            }
-            Ok(_) | Err(ApiError::NotFound { .. }) => {}
-            Err(other) => return Err(other.into()),
-        }
+    if let Some(repeated) = earlier_entry(&state, &user, &form, &list_text).await? {
+        return Ok(repeated);
     }
     let handover = find_waiting(&state, &user, &list_text).await?;
+    let target = CheckTarget::receipt(&handover);
 
-    let request = match form.to_request(&handover) {
-        Ok(request) => request,
-        Err(message) => {
-            let error = ApiError::bad_request("INVALID_FORM", message);
-            let target = CheckTarget::receipt(&handover);
-            return render_check(&state, &user, &handover, &target, &form, Some(error)).await;
-        }
+    let outcome = match form.to_request(&handover) {
+        Ok(request) => register::register_receipt(&state.db, &user.caller, request).await,
+        Err(message) => Err(ApiError::bad_request("INVALID_FORM", message)),
     };
-    match register::register_receipt(&state.db, &user.caller, request).await {
+    finish_registration(&state, &user, &handover, &target, &form, outcome).await
+}
+
+/// Returns a redirect to the receipt of the entry a repeated form made (a double click, a reload
+/// after registering), or `None` for a new form. The form's registration id is the entry's id,
+/// and the entry must belong to the list `list_text`.
+pub async fn earlier_entry(
+    state: &AppState,
+    user: &ConsoleUser,
+    form: &CheckForm,
+    list_text: &str,
+) -> ConsoleResult<Option<HttpResponse>> {
+    let Some(entry_id) = form.registration_id() else {
+        return Ok(None);
+    };
+    match queries::entry(&state.db, &user.caller, entry_id).await {
+        Ok(entry) if entry.list_id.to_string() == list_text => Ok(Some(see_other(&format!(
+            "/console/register/{entry_id}/receipt"
+        )))),
+        Ok(_) | Err(ApiError::NotFound { .. }) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Shows the receipt of a registered entry, or draws the form again with the reason a client
+/// fault (400, 409, 422) was rejected. Other errors become error pages.
+pub async fn finish_registration(
+    state: &AppState,
+    user: &ConsoleUser,
+    handover: &WaitingHandover,
+    target: &CheckTarget,
+    form: &CheckForm,
+    outcome: Result<juanzong_mobile_api::center::RegisterEntryView, ApiError>,
+) -> ConsoleResult<HttpResponse> {
+    match outcome {
         Ok(entry) => Ok(see_other(&format!(
             "/console/register/{}/receipt",
             entry.entry_id
@@ -208,10 +243,7 @@ pub async fn register_receipt(
             error @ (ApiError::BadRequest { .. }
             | ApiError::Conflict { .. }
             | ApiError::Unprocessable { .. }),
-        ) => {
-            let target = CheckTarget::receipt(&handover);
-            render_check(&state, &user, &handover, &target, &form, Some(error)).await
-        }
+        ) => render_check(state, user, handover, target, form, Some(error)).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -222,7 +254,10 @@ async fn find_waiting(
     list_id: &str,
 ) -> ConsoleResult<WaitingHandover> {
     let list_id = Uuid::parse_str(list_id).map_err(|_| {
-        ApiError::bad_request("INVALID_ID", format!("清单编号“{list_id}”无效，应为 UUID。"))
+        ApiError::bad_request(
+            "INVALID_ID",
+            format!("清单编号“{list_id}”无效，应为 UUID。"),
+        )
     })?;
     // NOTE: reads every waiting handover to show one. A query by list id would be cheaper once
     // the waiting list grows beyond a few hundred.
@@ -245,7 +280,7 @@ pub struct CheckForm {
 }
 
 impl CheckForm {
-    /// A new form: a new registration id, `handed_over_by` as the 移送人 and empty results.
+    /// Creates a form with a new registration id, `handed_over_by` as the 移送人 and no results.
     pub fn fresh(handed_over_by: &str) -> CheckForm {
         let mut fields = HashMap::new();
         fields.insert("registration_id".to_string(), Uuid::new_v4().to_string());
@@ -264,7 +299,7 @@ impl CheckForm {
         }
     }
 
-    /// The registration id the form carries, when it is a UUID.
+    /// Returns the form's registration id when it is a UUID.
     pub fn registration_id(&self) -> Option<Uuid> {
         Uuid::parse_str(self.value("registration_id")).ok()
     }
@@ -301,14 +336,20 @@ impl CheckForm {
                 "page_mismatch" => {
                     let typed = self.value(&format!("pages_{id}")).trim();
                     let counted_pages = typed.parse::<i64>().map_err(|_| {
-                        format!("第 {number} 项“{}”选择了页数不符，请填写实收页数（整数）。", item.title)
+                        format!(
+                            "第 {number} 项“{}”选择了页数不符，请填写实收页数（整数）。",
+                            item.title
+                        )
                     })?;
                     ItemResult::PageMismatch { counted_pages }
                 }
                 "rejected" => {
                     let reason = RejectReason::from_code(self.value(&format!("reason_{id}")))
                         .ok_or_else(|| {
-                            format!("第 {number} 项“{}”选择了不规范，请选择不规范的原因。", item.title)
+                            format!(
+                                "第 {number} 项“{}”选择了不规范，请选择不规范的原因。",
+                                item.title
+                            )
                         })?;
                     ItemResult::Rejected {
                         reason,
@@ -317,7 +358,10 @@ impl CheckForm {
                 }
                 other => return Err(format!("第 {number} 项的核对结果“{other}”无效。")),
             };
-            items.push(ItemCheck { item_id: id, result });
+            items.push(ItemCheck {
+                item_id: id,
+                result,
+            });
         }
 
         let mut extras = Vec::new();
@@ -327,9 +371,9 @@ impl CheckForm {
             if title.is_empty() && pages.is_empty() {
                 continue;
             }
-            let page_count = pages.parse::<i64>().map_err(|_| {
-                format!("清单外材料第 {} 行请填写页数（整数）。", row + 1)
-            })?;
+            let page_count = pages
+                .parse::<i64>()
+                .map_err(|_| format!("清单外材料第 {} 行请填写页数（整数）。", row + 1))?;
             let id = Uuid::parse_str(self.value(&format!("extra_id_{row}")))
                 .map_err(|_| "表单已失效，请刷新页面后重新核对。".to_string())?;
             let material_type = Some(self.value(&format!("extra_type_{row}")).trim())
@@ -352,10 +396,10 @@ impl CheckForm {
     }
 }
 
-/// What a check form registers: the first receipt of a handed-over list, or a supplement to an
-/// entry for paper handed over later.
+/// Registration a check form makes: the first receipt of a handed-over list, or a supplement to
+/// an entry for paper handed over later.
 pub struct CheckTarget {
-    /// Where the form is sent.
+    /// Address the form is sent to.
     pub action: String,
     pub title: String,
     pub button: &'static str,
@@ -517,7 +561,11 @@ fn item_block(
 ) -> Markup {
     let id = item.item_id;
     let chosen = form.value(&format!("result_{id}"));
-    let originality = if item.originality == "original" { "原件" } else { "复印件" };
+    let originality = if item.originality == "original" {
+        "原件"
+    } else {
+        "复印件"
+    };
     html! {
         li.item tabindex="0" data-item-id=(id) data-result=(chosen) {
             div.item-head {
@@ -680,7 +728,7 @@ mod tests {
     }
 
     #[test]
-    fn a_filled_form_becomes_the_api_request() {
+    fn check_form_builds_api_request() {
         let handover = handover();
         let mut form = CheckForm::fresh("张警官");
         let [first, second] = [handover.items[0].item_id, handover.items[1].item_id];
@@ -702,7 +750,10 @@ mod tests {
         assert_eq!(
             request.check.items,
             vec![
-                ItemCheck { item_id: first, result: ItemResult::PageMismatch { counted_pages: 3 } },
+                ItemCheck {
+                    item_id: first,
+                    result: ItemResult::PageMismatch { counted_pages: 3 }
+                },
                 ItemCheck {
                     item_id: second,
                     result: ItemResult::Rejected {
@@ -719,12 +770,14 @@ mod tests {
     }
 
     #[test]
-    fn the_same_form_sent_twice_has_the_same_ids() {
+    fn check_form_resent_keeps_ids() {
         let handover = handover();
         let form = CheckForm::fresh("张警官");
         let mut sent = form.clone();
-        sent.fields.insert("extra_title_0".to_string(), "公告".to_string());
-        sent.fields.insert("extra_pages_0".to_string(), "2".to_string());
+        sent.fields
+            .insert("extra_title_0".to_string(), "公告".to_string());
+        sent.fields
+            .insert("extra_pages_0".to_string(), "2".to_string());
         let resent = CheckForm::from_fields(sent.fields.clone().into_iter().collect());
 
         let first = sent.to_request(&handover).unwrap();
@@ -738,18 +791,21 @@ mod tests {
         let handover = handover();
         let first = handover.items[0].item_id;
         let mut form = CheckForm::fresh("张警官");
-        form.fields.insert(format!("result_{first}"), "page_mismatch".to_string());
-        form.fields.insert(format!("pages_{first}"), "三".to_string());
+        form.fields
+            .insert(format!("result_{first}"), "page_mismatch".to_string());
+        form.fields
+            .insert(format!("pages_{first}"), "三".to_string());
         let error = form.to_request(&handover).unwrap_err();
         assert!(error.contains("第 1 项“查封笔录”"), "{error}");
 
         let mut form = CheckForm::fresh("张警官");
-        form.fields.insert("registration_id".to_string(), "x".to_string());
+        form.fields
+            .insert("registration_id".to_string(), "x".to_string());
         assert!(form.to_request(&handover).unwrap_err().contains("刷新页面"));
     }
 
     #[test]
-    fn register_messages_name_items_by_number_and_title() {
+    fn name_items_uses_number_title() {
         let handover = handover();
         let second = handover.items[1].item_id;
         let message = format!("核对结果有误：材料 {second} 标记为不规范，但没有填写修改意见。");
@@ -760,14 +816,17 @@ mod tests {
     }
 
     #[test]
-    fn case_search_accepts_half_width_brackets_and_full_width_digits() {
-        assert_eq!(case_search_form(" (2026)豫13执123号 "), "（2026）豫13执123号");
+    fn case_search_normalises_brackets_digits() {
+        assert_eq!(
+            case_search_form(" (2026)豫13执123号 "),
+            "（2026）豫13执123号"
+        );
         assert_eq!(case_search_form("（２０２６）"), "（2026）");
         assert_eq!(case_search_form("执123"), "执123");
     }
 
     #[test]
-    fn unchecked_items_are_left_for_the_register_to_name() {
+    fn check_form_omits_unchecked_items() {
         let handover = handover();
         let request = CheckForm::fresh("张警官").to_request(&handover).unwrap();
         assert!(request.check.items.is_empty());

@@ -42,11 +42,14 @@ pub async fn user_names(state: &AppState) -> ApiResult<HashMap<String, String>> 
 
 /// Returns a user's display name, or the stored value itself when it names no user.
 pub fn user_label(users: &HashMap<String, String>, user_id: &str) -> String {
-    users.get(user_id).cloned().unwrap_or_else(|| user_id.to_string())
+    users
+        .get(user_id)
+        .cloned()
+        .unwrap_or_else(|| user_id.to_string())
 }
 
-/// The processing results of photos the caller may read, by hash. A photo not uploaded yet, or
-/// not readable by the caller, is absent.
+/// Returns the processing results of photos the caller may read, by hash. A photo not uploaded
+/// yet, or not readable by the caller, is left out.
 pub async fn photo_views(
     state: &AppState,
     caller: &AuthUser,
@@ -57,10 +60,14 @@ pub async fn photo_views(
         if views.contains_key(hash) {
             continue;
         }
-        let Some(row) = photo::Entity::find_by_id(hash.clone()).one(&state.db).await? else {
+        let Some(row) = photo::Entity::find_by_id(hash.clone())
+            .one(&state.db)
+            .await?
+        else {
             continue;
         };
-        let Ok(visible) = references::readable(caller, references::of_photo(&state.db, hash).await?)
+        let Ok(visible) =
+            references::readable(caller, references::of_photo(&state.db, hash).await?)
         else {
             continue;
         };

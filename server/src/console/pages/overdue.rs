@@ -58,8 +58,14 @@ pub async fn overdue_page(
         .iter()
         .filter(|entry| matches!(entry.timeliness, Some(Timeliness::Late { .. })))
         .collect();
-    let overdue: Vec<_> = open.iter().filter(|h| h.deadline.state == "OVERDUE").collect();
-    let due_today: Vec<_> = open.iter().filter(|h| h.deadline.state == "DUE_TODAY").collect();
+    let overdue: Vec<_> = open
+        .iter()
+        .filter(|h| h.deadline.state == "OVERDUE")
+        .collect();
+    let due_today: Vec<_> = open
+        .iter()
+        .filter(|h| h.deadline.state == "DUE_TODAY")
+        .collect();
     let today_figures = week.days.iter().find(|day| day.day == today);
 
     let body = html! {

@@ -264,8 +264,11 @@ mod tests {
     use juanzong_center::check::RejectReason;
 
     #[test]
-    fn receipt_details_name_the_counted_pages_and_the_correction() {
-        assert_eq!(result_detail(&ItemResult::PageMismatch { counted_pages: 3 }), "实收 3 页");
+    fn result_detail_names_pages_correction() {
+        assert_eq!(
+            result_detail(&ItemResult::PageMismatch { counted_pages: 3 }),
+            "实收 3 页"
+        );
         assert_eq!(
             result_detail(&ItemResult::Rejected {
                 reason: RejectReason::MissingSignature,

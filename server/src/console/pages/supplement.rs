@@ -5,13 +5,12 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use juanzong_mobile_api::center::{SupplementRequest, WaitingHandover};
+use juanzong_mobile_api::center::{RegisterEntryView, SupplementRequest, WaitingHandover};
 use juanzong_sync::materials::Catalogue;
 
 use super::super::error::{ConsoleError, ConsoleResult};
-use super::super::layout::see_other;
 use super::super::session::ConsoleUser;
-use super::handovers::{render_check, CheckForm, CheckTarget};
+use super::handovers::{earlier_entry, finish_registration, render_check, CheckForm, CheckTarget};
 use crate::center::queries::{self, waiting_item};
 use crate::center::register::{self, live_items};
 use crate::error::ApiError;
@@ -23,7 +22,8 @@ pub async fn supplement_page(
     user: ConsoleUser,
     path: web::Path<String>,
 ) -> ConsoleResult<HttpResponse> {
-    let (entry_id, handover, number) = outstanding(&state, &user, &path.into_inner()).await?;
+    let entry = find_entry(&state, &user, &path.into_inner()).await?;
+    let (entry_id, handover, number) = outstanding(&state, &user, entry).await?;
     let form = CheckForm::fresh("");
     let target = target(entry_id, &handover, &number);
     render_check(&state, &user, &handover, &target, &form, None).await
@@ -39,44 +39,26 @@ pub async fn register_supplement(
 ) -> ConsoleResult<HttpResponse> {
     let form = CheckForm::from_fields(form.into_inner());
 
-    // The same form sent again shows the entry it made.
-    if let Some(registration_id) = form.registration_id() {
-        match queries::entry(&state.db, &user.caller, registration_id).await {
-            Ok(_) => {
-                return Ok(see_other(&format!(
-                    "/console/register/{registration_id}/receipt"
-                )))
-            }
-            Err(ApiError::NotFound { .. }) => {}
-            Err(other) => return Err(other.into()),
-        }
+    // A repeated form is found before the outstanding items, which it may have cleared.
+    let entry = find_entry(&state, &user, &path.into_inner()).await?;
+    if let Some(repeated) = earlier_entry(&state, &user, &form, &entry.list_id.to_string()).await? {
+        return Ok(repeated);
     }
-    let (entry_id, handover, number) = outstanding(&state, &user, &path.into_inner()).await?;
+    let (entry_id, handover, number) = outstanding(&state, &user, entry).await?;
     let target = target(entry_id, &handover, &number);
 
-    let request = match form.to_request(&handover) {
-        Ok(request) => SupplementRequest {
-            registration_id: request.registration_id,
-            handed_over_by: request.handed_over_by,
-            check: request.check,
-        },
-        Err(message) => {
-            let error = ApiError::bad_request("INVALID_FORM", message);
-            return render_check(&state, &user, &handover, &target, &form, Some(error)).await;
+    let outcome = match form.to_request(&handover) {
+        Ok(request) => {
+            let request = SupplementRequest {
+                registration_id: request.registration_id,
+                handed_over_by: request.handed_over_by,
+                check: request.check,
+            };
+            register::register_supplement(&state.db, &user.caller, entry_id, request).await
         }
+        Err(message) => Err(ApiError::bad_request("INVALID_FORM", message)),
     };
-    match register::register_supplement(&state.db, &user.caller, entry_id, request).await {
-        Ok(entry) => Ok(see_other(&format!(
-            "/console/register/{}/receipt",
-            entry.entry_id
-        ))),
-        Err(
-            error @ (ApiError::BadRequest { .. }
-            | ApiError::Conflict { .. }
-            | ApiError::Unprocessable { .. }),
-        ) => render_check(&state, &user, &handover, &target, &form, Some(error)).await,
-        Err(other) => Err(other.into()),
-    }
+    finish_registration(&state, &user, &handover, &target, &form, outcome).await
 }
 
 fn target(entry_id: Uuid, handover: &WaitingHandover, number: &str) -> CheckTarget {
@@ -88,17 +70,29 @@ fn target(entry_id: Uuid, handover: &WaitingHandover, number: &str) -> CheckTarg
     }
 }
 
+/// Parses an entry id from the path and returns the entry, with the API's role check.
+async fn find_entry(
+    state: &AppState,
+    user: &ConsoleUser,
+    entry_text: &str,
+) -> ConsoleResult<RegisterEntryView> {
+    let entry_id = Uuid::parse_str(entry_text).map_err(|_| {
+        ApiError::bad_request(
+            "INVALID_ID",
+            format!("登记编号“{entry_text}”无效，应为 UUID。"),
+        )
+    })?;
+    Ok(queries::entry(&state.db, &user.caller, entry_id).await?)
+}
+
 /// Returns the entry id, the list's items still missing or rejected as a handover to check, and
 /// the entry's number. A list with nothing outstanding gets a 404 page with that reason.
 async fn outstanding(
     state: &AppState,
     user: &ConsoleUser,
-    entry_text: &str,
+    entry: RegisterEntryView,
 ) -> ConsoleResult<(Uuid, WaitingHandover, String)> {
-    let entry_id = Uuid::parse_str(entry_text).map_err(|_| {
-        ApiError::bad_request("INVALID_ID", format!("登记编号“{entry_text}”无效，应为 UUID。"))
-    })?;
-    let entry = queries::entry(&state.db, &user.caller, entry_id).await?;
+    let entry_id = entry.entry_id;
     let results = queries::team_results(&state.db, &user.caller, Some(&entry.team_id)).await?;
     let owed: Vec<Uuid> = results
         .tasks
